@@ -1,0 +1,73 @@
+// Package api is a client for Grafana's organisation-invites API: invite people to an
+// organisation, list pending invites and revoke them, against real Grafana servers
+// (11.x–13.x).
+//
+// It is a thin layer over package gen, which oapi-codegen generates from the contract
+// openapi.yaml. This package adds what the generated code lacks: construction that validates
+// its options, authentication and organisation selection, input validation before any I/O,
+// one typed error with sentinels for errors.Is, bounded reads, retries that never duplicate
+// an invite, redacted logging, and the workflows that Grafana's API leaves to its callers.
+//
+// # Quick start
+//
+//	c, err := api.New("https://grafana.example.com/", api.WithToken(os.Getenv("GRAFANA_TOKEN")))
+//	if err != nil { ... }
+//	res, err := c.Invite(ctx, api.InviteRequest{LoginOrEmail: "bob@example.com", Role: api.RoleEditor})
+//	switch {
+//	case errors.Is(err, api.ErrAlreadyMember):     // nothing to do
+//	case errors.Is(err, api.ErrSMTPNotConfigured): // the invite WAS saved; hand its URL over
+//	case err != nil:                               // *api.APIError, *api.ValidationError or a network error
+//	}
+//
+// # Authentication and organisation
+//
+// Pass one kind of credentials: WithToken (a service-account token, sent as
+// "Authorization: Bearer …") or WithBasicAuth (a user's login and password). Both at once is
+// an error. WithOrgID, or the method Client.WithOrgID, selects the organisation with the
+// X-Grafana-Org-Id header; without it Grafana uses the credentials' default organisation. A
+// service-account token only works in its own organisation.
+//
+// Credentials are added to each request by a request editor, never by a transport, so
+// net/http's rule of dropping Authorization on a redirect to another host still protects the
+// token. Tokens, passwords and invitation codes never appear in errors or log records:
+// codes are shortened to their first characters.
+//
+// # Errors
+//
+// Grafana's answers other than 2xx become an *APIError carrying the status, the method, the
+// URL, Grafana's message, messageId and traceID, and the raw body (at most 1 MiB), whatever
+// the body was: JSON, HTML from a proxy, empty or truncated. Match them with errors.Is
+// against ErrBadRequest, ErrUnauthorized, ErrForbidden, ErrNotFound, ErrConflict… or use
+// errors.As for the details. Invalid input is reported before any request, as a
+// *ValidationError matching ErrInvalidInput.
+//
+// Grafana answers 412 for two unrelated reasons, told apart by the message only, and this
+// package tells them apart for you:
+//   - ErrAlreadyMember: the address belongs to a user who is already in the organisation;
+//     nothing changed.
+//   - ErrSMTPNotConfigured: sendEmail was true but Grafana has no SMTP. The invite WAS saved
+//     and is pending with emailSent false; do not invite again (that makes a duplicate), list
+//     the pending invites to get its URL, or use EnsureInvited, which does.
+//
+// # Retries
+//
+// ListPending and Revoke are idempotent on Grafana and are retried on connection errors and
+// on 429, 502, 503 and 504, with capped exponential backoff and full jitter, honouring
+// Retry-After (seconds or an HTTP date) and stopping at once when the context ends. By
+// default a call makes at most 4 attempts (3 retries): enough to ride out a Grafana restart
+// or a proxy's brief 503 within the default 30 s timeout, without hammering a server that
+// is really down. Configure it with WithRetry.
+//
+// Invite (POST) is never retried once a byte of it may have reached the server, because
+// Grafana does not de-duplicate invites: a retried POST creates a second invite and may send
+// a second email. It is retried only when the connection could not be established at all.
+// When retries are exhausted, the last *APIError is returned, status intact.
+//
+// # Idempotent workflows
+//
+// Grafana's POST answers without the code or URL of the invite it made, accepts duplicates
+// and has no filter on its list. FindPending, RevokeByEmail, EnsureInvited and Plan/Apply
+// build the missing parts on top of the three operations. EnsureInvited never creates a
+// second pending invite for an address, even when called concurrently through one Client,
+// and returns the invite with its code and URL.
+package api
