@@ -1,0 +1,46 @@
+# grafana-invites: the two commands that matter are `make demo` and `make test`.
+GO       ?= go
+GOFILES  := $(shell find . -name '*.go' -not -path '*/node_modules/*' -not -path './.git/*')
+FUZZTIME ?= 10s
+
+.PHONY: all demo test generate check-generated vet fmt-check unit contract fuzz-short
+
+all: test
+
+## demo: invite → list → revoke → list on an in-process fake Grafana
+demo:
+	$(GO) run ./cmd/grafana-invites demo
+
+## test: everything CI checks
+test: vet fmt-check check-generated unit contract fuzz-short
+
+## generate: regenerate gen/ from openapi.yaml
+generate:
+	$(GO) generate ./...
+
+## check-generated: gen/ must be exactly what `go generate ./...` makes of openapi.yaml
+check-generated:
+	@tmp=$$(mktemp -d) && cp -r gen "$$tmp/before" && \
+	$(GO) generate ./... && \
+	if ! diff -ru "$$tmp/before" gen > "$$tmp/diff"; then \
+		echo "gen/ was stale: it is regenerated now, commit it. Differences:"; head -40 "$$tmp/diff"; rm -rf "$$tmp"; exit 1; \
+	fi; rm -rf "$$tmp"; echo "gen/ is up to date"
+
+vet:
+	$(GO) vet ./...
+	cd tools && $(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi; echo "gofmt: clean"
+
+## unit: the tests, under the race detector
+unit:
+	$(GO) test -race -count=1 ./...
+
+## contract: the fake's answers and the client's requests validated against openapi.yaml
+contract:
+	cd tools && $(GO) test -count=1 ./...
+
+## fuzz-short: a short run of every fuzz target (FUZZTIME each)
+fuzz-short:
+	$(GO) test -run '^$$' -fuzz '^FuzzServeHTTP$$' -fuzztime $(FUZZTIME) ./fakegrafana

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/grafana-invites/grafana-invites/fakegrafana"
+)
+
+// TestMain lets a test run this binary as the real command (for signals).
+func TestMain(m *testing.M) {
+	if os.Getenv("GRAFANA_INVITES_BE_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// syncBuffer is a bytes.Buffer safe for a command writing while a test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// runCLI runs the command in-process and returns its exit status, stdout and stderr.
+func runCLI(t *testing.T, vars map[string]string, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb syncBuffer
+	e := &env{
+		stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb,
+		getenv:   func(k string) string { return vars[k] },
+		readFile: os.ReadFile,
+	}
+	code := run(context.Background(), args, e)
+	return code, out.String(), errb.String()
+}
+
+func TestDemo(t *testing.T) {
+	code, out, errOut := runCLI(t, nil, "", "demo")
+	require.Equal(t, exitOK, code, errOut)
+	for _, want := range []string{
+		"1. Invite", "invite sent", "invite created", "existing user added", "already a member (412)",
+		"2. List pending invites", "EMAIL SENT", "3. Revoke the invite of bob@example.com", "revoked",
+		"4. List pending invites again", "Done: 2 pending invites",
+	} {
+		assert.Contains(t, out, want)
+	}
+	after := out[strings.Index(out, "4. List"):]
+	assert.NotContains(t, after, "bob@example.com", "bob's invite is gone after the revoke")
+}
+
+func TestUsage(t *testing.T) {
+	code, _, errOut := runCLI(t, nil, "")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "Commands:")
+	code, _, errOut = runCLI(t, nil, "", "frobnicate")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, `unknown command "frobnicate"`)
+	code, out, _ := runCLI(t, nil, "", "help")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, out, "serve-fake")
+	code, out, _ = runCLI(t, nil, "", "version")
+	assert.Equal(t, exitOK, code)
+	assert.Regexp(t, `^grafana-invites \d+\.\d+\.\d+\n$`, out)
+	code, _, _ = runCLI(t, nil, "", "serve-fake", "--addr", "256.0.0.1:99999")
+	assert.Equal(t, exitUsage, code)
+}
+
+// TestServeFakeStopsOnSignal runs the real binary, talks to the fake it serves, then sends
+// SIGTERM (and, in a second run, SIGINT) and expects a clean exit.
+func TestServeFakeStopsOnSignal(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "serve-fake", "--addr", "127.0.0.1:0")
+			cmd.Env = append(os.Environ(), "GRAFANA_INVITES_BE_MAIN=1")
+			stdout, err := cmd.StdoutPipe()
+			require.NoError(t, err)
+			require.NoError(t, cmd.Start())
+			t.Cleanup(func() { _ = cmd.Process.Kill() })
+
+			lines := bufio.NewScanner(stdout)
+			var url, token string
+			for lines.Scan() && (url == "" || token == "") {
+				line := lines.Text()
+				if v, ok := strings.CutPrefix(line, "GRAFANA_URL="); ok {
+					url = v
+				}
+				if v, ok := strings.CutPrefix(line, "GRAFANA_TOKEN="); ok {
+					token = v
+				}
+			}
+			require.NotEmpty(t, url)
+			assert.Equal(t, fakegrafana.DefaultAdminToken, token)
+
+			req, _ := http.NewRequest(http.MethodGet, url+"api/org/invites", nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			assert.Equal(t, http.StatusOK, resp.StatusCode)
+			assert.Equal(t, "[]", strings.TrimSpace(string(body)))
+
+			require.NoError(t, cmd.Process.Signal(sig))
+			rest, _ := io.ReadAll(stdout)
+			require.NoError(t, cmd.Wait(), "exit status 0 after %v", sig)
+			assert.Contains(t, string(rest), "stopped")
+		})
+	}
+}
