@@ -3,7 +3,7 @@ GO       ?= go
 GOFILES  := $(shell find . -name '*.go' -not -path '*/node_modules/*' -not -path './.git/*')
 FUZZTIME ?= 10s
 
-.PHONY: all demo test generate check-generated vet fmt-check unit contract fuzz-short
+.PHONY: all demo test generate check-generated check-deps vet fmt-check unit contract fuzz-short
 
 all: test
 
@@ -12,7 +12,7 @@ demo:
 	$(GO) run ./cmd/grafana-invites demo
 
 ## test: everything CI checks
-test: vet fmt-check check-generated unit contract fuzz-short
+test: vet fmt-check check-generated check-deps unit contract fuzz-short
 
 ## generate: regenerate gen/ from openapi.yaml
 generate:
@@ -44,3 +44,14 @@ contract:
 ## fuzz-short: a short run of every fuzz target (FUZZTIME each)
 fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzServeHTTP$$' -fuzztime $(FUZZTIME) ./fakegrafana
+
+## check-deps: a consumer's module graph holds neither the generator nor kin-openapi, and
+## the library requires only oapi-codegen's runtime and testify
+check-deps:
+	@cd testdata/consumer && $(GO) list -m all > /tmp/grafana-invites-consumer-modules.txt && \
+	if grep -E 'oapi-codegen/oapi-codegen|kin-openapi' /tmp/grafana-invites-consumer-modules.txt; then \
+		echo "a consumer's module graph holds the generator or kin-openapi"; exit 1; fi
+	@direct=$$($(GO) mod edit -json | $(GO) run ./internal/tools/directreqs); \
+	if [ "$$direct" != "github.com/oapi-codegen/runtime github.com/stretchr/testify" ]; then \
+		echo "go.mod requires more than runtime and testify: $$direct"; exit 1; fi; \
+	echo "dependencies: consumer graph clean; go.mod requires only: $$direct"
