@@ -1,7 +1,7 @@
 # grafana-invites: the two commands that matter are `make demo` and `make test`.
 GO       ?= go
 GOFILES  := $(shell find . -name '*.go' -not -path '*/node_modules/*' -not -path './.git/*')
-FUZZTIME ?= 10s
+FUZZTIME ?= 8s
 
 .PHONY: all demo test generate check-generated check-deps vet fmt-check unit contract fuzz-short
 
@@ -44,6 +44,8 @@ contract:
 ## fuzz-short: a short run of every fuzz target (FUZZTIME each)
 fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzServeHTTP$$' -fuzztime $(FUZZTIME) ./fakegrafana
+	$(GO) test -run '^$$' -fuzz '^FuzzErrorBody$$' -fuzztime $(FUZZTIME) ./api
+	$(GO) test -run '^$$' -fuzz '^FuzzRetryDecision$$' -fuzztime $(FUZZTIME) ./api
 
 ## check-deps: a consumer's module graph holds neither the generator nor kin-openapi, and
 ## the library requires only oapi-codegen's runtime and testify

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -44,6 +45,8 @@ type Client struct {
 	maxBody   int64
 	locks     *keyedMutex // shared by copies: serialises EnsureInvited per address
 	bufs      *bufferPool // shared by copies: response buffers
+	// wait sleeps between attempts; tests replace it to observe the backoff.
+	wait func(ctx context.Context, d time.Duration) error
 }
 
 // Option configures a Client in New. Options are applied in order; an invalid option makes
@@ -107,6 +110,7 @@ func New(grafanaURL string, opts ...Option) (*Client, error) {
 		maxBody:   cfg.maxResponseBytes,
 		locks:     newKeyedMutex(),
 		bufs:      new(bufferPool),
+		wait:      sleep,
 	}
 	if cfg.httpClient != nil {
 		hc := *cfg.httpClient // a copy: the caller's client is never mutated

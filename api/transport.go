@@ -108,13 +108,21 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 			return c.wrap(r, err) // no time left to wait: the last error now, not a timeout later
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("grafana: %s %s: %w after attempt %d: %w", r.method, c.server+r.path, context.Cause(ctx), attempt, err)
-		case <-t.C:
+		if werr := c.wait(ctx, wait); werr != nil {
+			return fmt.Errorf("grafana: %s %s: %w after attempt %d: %w", r.method, c.server+r.path, werr, attempt, err)
 		}
+	}
+}
+
+// sleep waits for d, or until ctx ends (then it returns the context's cause).
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	case <-t.C:
+		return nil
 	}
 }
 

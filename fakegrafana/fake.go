@@ -107,6 +107,9 @@ type Fault struct {
 	Status     int           // answer this status, with body {"message": StatusText}
 	RetryAfter string        // the Retry-After header of that answer, if any
 	Delay      time.Duration // wait this long first (ends early if the client goes away)
+	// AfterHandling lets the request be handled (an invite is saved, say) before its answer
+	// is replaced by Status: a response lost on the way back, as when a proxy times out.
+	AfterHandling bool
 }
 
 // Server is the fake Grafana. It is safe for concurrent use.

@@ -494,6 +494,11 @@ func TestFaults(t *testing.T) {
 		invite(t, s, `{"loginOrEmail":"a@b.co","role":"Viewer"}`, 502)
 		assert.Empty(t, s.Invites())
 	})
+	t.Run("a POST handled, its answer lost", func(t *testing.T) {
+		s.Inject(fakegrafana.OpAddOrgInvite, fakegrafana.Fault{Times: 1, Status: 504, AfterHandling: true})
+		invite(t, s, `{"loginOrEmail":"a@b.co","role":"Viewer"}`, 504)
+		assert.Len(t, s.Invites(), 1, "the invite was saved")
+	})
 	t.Run("delay then answer", func(t *testing.T) {
 		s.Inject(fakegrafana.OpRevokeInvite, fakegrafana.Fault{Times: 1, Delay: time.Millisecond})
 		a := serve(t, s, call{method: http.MethodPatch, path: invites + "/abc/revoke", auth: admin})

@@ -10,6 +10,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/http/httptest"
 	"net/mail"
 	"strconv"
 	"strings"
@@ -78,14 +79,23 @@ func (s *Server) newHandler() http.Handler {
 			writeMessage(w, http.StatusBadRequest, msgBadRequest)
 			return
 		}
+		var fault *Fault
 		if op, ok := operationOf(r); ok {
-			if f, ok := s.takeFault(op); ok && !s.applyFault(w, r, f) {
-				return
+			if f, ok := s.takeFault(op); ok {
+				if !f.AfterHandling && !s.applyFault(w, r, f) {
+					return
+				}
+				fault = &f
 			}
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 		// Grafana ignores an org id it cannot parse; the generated router would answer 400.
 		sanitizeOrgHeader(r.Header)
+		if fault != nil && fault.AfterHandling {
+			mux.ServeHTTP(httptest.NewRecorder(), r) // handled, answer lost
+			s.applyFault(w, r, *fault)
+			return
+		}
 		mux.ServeHTTP(w, r)
 	})
 }
