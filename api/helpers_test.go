@@ -199,7 +199,7 @@ func TestPlanApply(t *testing.T) {
 		{Email: "kept@example.com", Role: api.RoleViewer},
 		{Email: "role@example.com", Role: api.RoleEditor},
 		{Email: "new@example.com", Role: "admin", Name: "New"},
-		{Email: "NEW@example.com", Role: api.RoleAdmin}, // the same address again: fine
+		{Email: "NEW@example.com", Role: api.RoleAdmin},   // the same address again: fine
 		{Email: "erin@example.com", Role: api.RoleViewer}, // a member
 		{Email: "dave@example.com", Role: api.RoleEditor}, // an existing user, not a member
 	}
