@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/grafana-invites/grafana-invites/api"
 )
 
 // explain turns an error into lines a person can act on: what happened, then what to do.
 func explain(err error) string {
-	msg := "grafana-invites: " + err.Error()
+	msg := "grafana-invites: " + strings.TrimPrefix(err.Error(), "grafana: ")
 	hint := ""
 	var ae *api.APIError
 	switch {

@@ -132,7 +132,7 @@ func runDemo(ctx context.Context, args []string, e *env) int {
 	if err != nil {
 		return fail(e, err)
 	}
-	printInvites(w, pending)
+	printInvites(w, pending, e.now())
 
 	target := pending[len(pending)-1]
 	for _, p := range pending {
@@ -151,7 +151,7 @@ func runDemo(ctx context.Context, args []string, e *env) int {
 	if err != nil {
 		return fail(e, err)
 	}
-	printInvites(w, pending)
+	printInvites(w, pending, e.now())
 	fmt.Fprintf(w, "\nDone: %d pending invites; the fake stops now.\n", len(pending))
 	return exitOK
 }
@@ -161,20 +161,6 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
-}
-
-// printInvites writes a table of invites. Codes are shortened: the URL carries the full one.
-func printInvites(w interface{ Write([]byte) (int, error) }, l []api.Invite) {
-	if len(l) == 0 {
-		fmt.Fprintln(w, "(no pending invites)")
-		return
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "EMAIL\tNAME\tROLE\tEMAIL SENT\tCODE\tURL")
-	for _, inv := range l {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", inv.Email, dash(inv.Name), inv.Role, yesNo(inv.EmailSent), api.ShortCode(inv.Code), inv.URL)
-	}
-	_ = tw.Flush()
 }
 
 func dash(s string) string {

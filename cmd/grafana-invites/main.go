@@ -23,6 +23,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // Exit statuses.
@@ -40,6 +41,7 @@ type env struct {
 	getenv   func(string) string
 	readFile func(string) ([]byte, error)
 	isTTY    bool // stderr is a terminal: progress may redraw a line
+	now      func() time.Time
 }
 
 type command struct {
@@ -51,6 +53,10 @@ func commands() map[string]command {
 	return map[string]command{
 		"demo":       {"walk through invite → list → revoke → list on an in-process fake Grafana", runDemo},
 		"serve-fake": {"serve the fake Grafana for clients in other languages", runServeFake},
+		"list":       {"list pending invites, newest first, with age and URL", runList},
+		"invite":     {"invite addresses (idempotent: a pending invite is reused)", runInvite},
+		"revoke":     {"revoke invites by code, or all pending invites of an address", runRevoke},
+		"sync":       {"make pending invites match a CSV file (email, role, name)", runSync},
 		"version":    {"print the version", runVersion},
 	}
 }
@@ -59,7 +65,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	e := &env{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
-		getenv: os.Getenv, readFile: os.ReadFile, isTTY: isTerminal(os.Stderr),
+		getenv: os.Getenv, readFile: os.ReadFile, isTTY: isTerminal(os.Stderr), now: time.Now,
 	}
 	code := run(ctx, os.Args[1:], e)
 	stop()

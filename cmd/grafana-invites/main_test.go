@@ -12,6 +12,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -53,7 +54,7 @@ func runCLI(t *testing.T, vars map[string]string, stdin string, args ...string) 
 	e := &env{
 		stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb,
 		getenv:   func(k string) string { return vars[k] },
-		readFile: os.ReadFile,
+		readFile: os.ReadFile, now: time.Now,
 	}
 	code := run(context.Background(), args, e)
 	return code, out.String(), errb.String()

@@ -1,0 +1,349 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/grafana-invites/grafana-invites/api"
+	"github.com/grafana-invites/grafana-invites/fakegrafana"
+	"github.com/grafana-invites/grafana-invites/gen"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+var (
+	t0      = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	codeRE  = regexp.MustCompile(`\b[0-9A-Za-z]{30}\b`)
+	shortRE = regexp.MustCompile(`\b[0-9A-Za-z]{1,4}…`)
+	portRE  = regexp.MustCompile(`http://127\.0\.0\.1:\d+/`)
+)
+
+// cli is a fake Grafana with a movable clock and the environment to reach it.
+type cli struct {
+	t    *testing.T
+	fg   *fakegrafana.TestServer
+	now  time.Time
+	vars map[string]string
+}
+
+func newCLI(t *testing.T, opts ...fakegrafana.Option) *cli {
+	t.Helper()
+	c := &cli{t: t, now: t0}
+	base := []fakegrafana.Option{
+		fakegrafana.WithClock(func() time.Time { return c.now }),
+		fakegrafana.WithRootURL("http://grafana.test/"),
+		fakegrafana.WithUser(fakegrafana.User{Login: "erin", Email: "erin@example.com", Password: "pw", Orgs: map[int64]gen.OrgRole{1: gen.OrgRoleEditor}}),
+		fakegrafana.WithUser(fakegrafana.User{Login: "dave", Email: "dave@example.com", Name: "Dave", Password: "pw", Orgs: map[int64]gen.OrgRole{}}),
+	}
+	c.fg = fakegrafana.Start(t, append(base, opts...)...)
+	c.vars = map[string]string{"GRAFANA_URL": c.fg.URL, "GRAFANA_TOKEN": c.fg.Token}
+	return c
+}
+
+// run runs the command in-process with stdin, at the CLI clock plus two hours.
+func (c *cli) run(stdin string, args ...string) (int, string, string) {
+	c.t.Helper()
+	var out, errb syncBuffer
+	e := &env{
+		stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb,
+		getenv:   func(k string) string { return c.vars[k] },
+		readFile: os.ReadFile,
+		now:      func() time.Time { return t0.Add(2 * time.Hour) },
+	}
+	code := run(context.Background(), args, e)
+	return code, c.normalize(out.String()), c.normalize(errb.String())
+}
+
+// normalize replaces what changes from run to run: codes, ports.
+func (c *cli) normalize(s string) string {
+	s = codeRE.ReplaceAllString(s, "<code>")
+	s = shortRE.ReplaceAllString(s, "<code>…")
+	s = strings.ReplaceAll(s, c.fg.URL, "http://grafana.test/")
+	return portRE.ReplaceAllString(s, "http://grafana.test/")
+}
+
+func (c *cli) seed(invites ...string) {
+	c.t.Helper()
+	for i, spec := range invites {
+		email, role, _ := strings.Cut(spec, ":")
+		c.now = t0.Add(time.Duration(i) * 25 * time.Minute)
+		code, _, errOut := c.run("", "invite", email, "--role", role, "--allow-duplicate")
+		require.Equal(c.t, exitOK, code, errOut)
+	}
+	c.now = t0.Add(2 * time.Hour)
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test ./cmd/grafana-invites -update to create it")
+	assert.Equal(t, string(want), got, "golden file %s (go test -update rewrites it)", path)
+}
+
+func TestListOutputs(t *testing.T) {
+	c := newCLI(t)
+	c.seed("alice@example.com:Editor", "bob@example.com:Viewer", "carol@example.com:admin")
+	for _, format := range []string{"table", "json", "csv"} {
+		t.Run(format, func(t *testing.T) {
+			code, out, errOut := c.run("", "list", "--output", format)
+			require.Equal(t, exitOK, code, errOut)
+			golden(t, "list."+format, out)
+		})
+	}
+	t.Run("empty", func(t *testing.T) {
+		c := newCLI(t)
+		code, out, _ := c.run("", "list")
+		assert.Equal(t, exitOK, code)
+		assert.Equal(t, "(no pending invites)\n", out)
+	})
+}
+
+func TestInviteCommand(t *testing.T) {
+	c := newCLI(t, fakegrafana.WithSMTP(false))
+	c.seed("pending@example.com:Viewer", "other@example.com:Viewer")
+	code, out, errOut := c.run("", "invite", "pending@example.com", "new@example.com", "erin@example.com", "dave@example.com", "other@example.com", "--role", "viewer", "--name", "New")
+	require.Equal(t, exitOK, code, errOut)
+	golden(t, "invite.table", out)
+
+	code, out, _ = c.run("", "invite", "other@example.com", "--role", "Editor", "--replace-role", "--output", "json")
+	require.Equal(t, exitOK, code)
+	var rows []inviteRow
+	require.NoError(t, json.Unmarshal([]byte(out), &rows))
+	require.Len(t, rows, 1)
+	assert.Equal(t, "replaced", rows[0].Result)
+	assert.Equal(t, "Editor", rows[0].Role)
+
+	code, out, errOut = c.run("", "invite", "mail@example.com", "--role", "Viewer", "--send-email")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "email NOT sent: Grafana has no SMTP; hand the URL over")
+	assert.Contains(t, out, "http://grafana.test/invite/<code>")
+
+	before := c.fg.Calls(fakegrafana.OpAddOrgInvite)
+	code, _, _ = c.run("", "invite", "new@example.com", "--role", "Viewer")
+	assert.Equal(t, exitOK, code)
+	assert.Equal(t, before, c.fg.Calls(fakegrafana.OpAddOrgInvite), "idempotent by default: nothing sent")
+	code, _, _ = c.run("", "invite", "new@example.com", "--role", "Viewer", "--allow-duplicate")
+	assert.Equal(t, exitOK, code)
+	assert.Equal(t, before+1, c.fg.Calls(fakegrafana.OpAddOrgInvite))
+}
+
+func TestRevokeCommand(t *testing.T) {
+	c := newCLI(t)
+	c.seed("a@example.com:Viewer", "a@example.com:Editor", "b@example.com:Viewer")
+	code, out, errOut := c.run("", "revoke", "A@example.com", "nobody@example.com")
+	require.Equal(t, exitOK, code, errOut)
+	golden(t, "revoke.out", out)
+
+	b := c.fg.Invites()[2].Code
+	code, out, _ = c.run("", "revoke", b)
+	assert.Equal(t, exitOK, code)
+	assert.Equal(t, "revoked invite <code>…\n", out)
+
+	code, _, errOut = c.run("", "revoke", b[:29]+"Z")
+	assert.Equal(t, exitError, code)
+	golden(t, "revoke-unknown.err", errOut)
+
+	calls := c.fg.Calls(fakegrafana.OpRevokeInvite)
+	code, _, errOut = c.run("", "revoke", "../admin")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "invalid invitation code")
+	assert.Equal(t, calls, c.fg.Calls(fakegrafana.OpRevokeInvite), "nothing sent")
+}
+
+func TestErrorMessages(t *testing.T) {
+	tmp := t.TempDir()
+	tokenFile := filepath.Join(tmp, "token")
+	emptyFile := filepath.Join(tmp, "empty")
+	require.NoError(t, os.WriteFile(tokenFile, []byte(fakegrafana.DefaultAdminToken+"\n"), 0o600))
+	require.NoError(t, os.WriteFile(emptyFile, nil, 0o600))
+	tests := []struct {
+		name string
+		vars map[string]string // replaces the environment when not nil
+		smtp bool
+		args []string
+		code int
+	}{
+		{name: "no url", vars: map[string]string{}, args: []string{"list"}, code: exitUsage},
+		{name: "no credentials", vars: map[string]string{"GRAFANA_URL": "URL"}, args: []string{"list"}, code: exitUsage},
+		{name: "token and user in env", vars: map[string]string{"GRAFANA_URL": "URL", "GRAFANA_TOKEN": "t", "GRAFANA_USER": "u", "GRAFANA_PASSWORD": "p"}, args: []string{"list"}, code: exitUsage},
+		{name: "token and user flags", args: []string{"list", "--token", "t", "--user", "u", "--password", "p"}, code: exitUsage},
+		{name: "user without password", vars: map[string]string{"GRAFANA_URL": "URL"}, args: []string{"list", "--user", "admin"}, code: exitUsage},
+		{name: "bad org id", args: []string{"list", "--org-id", "two"}, code: exitUsage},
+		{name: "bad url", vars: map[string]string{"GRAFANA_URL": "grafana.example.com", "GRAFANA_TOKEN": "t"}, args: []string{"list"}, code: exitUsage},
+		{name: "empty token file", args: []string{"list", "--token-file", emptyFile}, code: exitUsage},
+		{name: "invalid token", args: []string{"list", "--token", "glsa_wrong"}, code: exitError},
+		{name: "wrong org for token", args: []string{"list", "--org-id", "2"}, code: exitError},
+		{name: "wrong password", args: []string{"list", "--user", "admin", "--password", "nope"}, code: exitError},
+		{name: "not an admin", args: []string{"list", "--user", "erin", "--password", "pw"}, code: exitError},
+		{name: "smtp not configured", args: []string{"invite", "x@example.com", "--role", "Viewer", "--send-email", "--allow-duplicate"}, code: exitOK},
+		{name: "missing role", args: []string{"invite", "x@example.com"}, code: exitUsage},
+		{name: "unknown role", args: []string{"invite", "x@example.com", "--role", "boss"}, code: exitUsage},
+		{name: "no address", args: []string{"invite", "--role", "Viewer"}, code: exitUsage},
+		{name: "bad output", args: []string{"list", "--output", "xml"}, code: exitUsage},
+		{name: "unknown flag", args: []string{"list", "--colour"}, code: exitUsage},
+		{name: "token file works", vars: map[string]string{"GRAFANA_URL": "URL"}, args: []string{"list", "--token-file", tokenFile}, code: exitOK},
+		{name: "flags win over env", vars: map[string]string{"GRAFANA_URL": "URL", "GRAFANA_TOKEN": "glsa_wrong"}, args: []string{"list", "--user", "admin", "--password", "admin"}, code: exitOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newCLI(t, fakegrafana.WithSMTP(tt.smtp), fakegrafana.WithOrg(2, "Two"))
+			if tt.vars != nil {
+				c.vars = map[string]string{}
+				for k, v := range tt.vars {
+					c.vars[k] = strings.ReplaceAll(v, "URL", c.fg.URL)
+				}
+			}
+			code, out, errOut := c.run("", tt.args...)
+			assert.Equal(t, tt.code, code, errOut)
+			assert.NotContains(t, out+errOut, fakegrafana.DefaultAdminToken)
+			assert.NotContains(t, errOut, "nope")
+			text := "exit " + fmt.Sprint(code) + "\n--- stdout\n" + out + "--- stderr\n" + errOut
+			golden(t, "errors/"+strings.ReplaceAll(tt.name, " ", "-")+".txt", strings.ReplaceAll(text, tmp, "TMP"))
+		})
+	}
+}
+
+func TestReadDesiredEdgeCases(t *testing.T) {
+	tests := []struct {
+		name     string
+		csv      string
+		want     []string // email:role:name
+		warnings []string
+		problems []string
+	}{
+		{name: "BOM, CRLF, any column order and case", csv: "\ufeffRole,EMAIL,Name\r\nviewer,a@example.com,Ann\r\n", want: []string{"a@example.com:Viewer:Ann"}},
+		{name: "quoted commas", csv: "email,role,name\n\"b@example.com\",Editor,\"Smith, Bob\"\n", want: []string{"b@example.com:Editor:Smith, Bob"}},
+		{name: "blank lines and empty rows", csv: "email,role\n\na@example.com,Admin\n,\n\nb@example.com,None\n", want: []string{"a@example.com:Admin:", "b@example.com:None:"}},
+		{name: "duplicate with the same role", csv: "email,role\na@example.com,Viewer\nA@Example.com,viewer\n", want: []string{"a@example.com:Viewer:"}, warnings: []string{"line 3: A@Example.com repeats line 2; ignored"}},
+		{name: "extra column", csv: "email,role,team\na@example.com,Viewer,x\n", want: []string{"a@example.com:Viewer:"}, warnings: []string{`line 1: column "team" is ignored (known columns: email, role, name)`}},
+		{name: "duplicate with another role", csv: "email,role\na@example.com,Viewer\nb@example.com,Viewer\na@example.com,Admin\n", problems: []string{"line 4: a@example.com is listed on line 2 as Viewer and here as Admin"}},
+		{name: "unknown role and bad address", csv: "email,role\na@example.com,Owner\nnot-an-address,Viewer\n,Viewer\n", problems: []string{
+			`line 2: role "Owner" of a@example.com is not a role; want None, Viewer, Editor or Admin`,
+			`line 3: "not-an-address" is not an email address`,
+			"line 4: the email is empty",
+		}},
+		{name: "no header columns", csv: "mail,level\na@example.com,Viewer\n", problems: []string{
+			`line 1: the header has no "email" column; want a header line such as: email,role,name`,
+			`line 1: the header has no "role" column; want a header line such as: email,role,name`,
+		}, warnings: []string{`line 1: column "mail" is ignored (known columns: email, role, name)`, `line 1: column "level" is ignored (known columns: email, role, name)`}},
+		{name: "empty file", csv: "", problems: []string{"the file is empty; want a header line: email,role,name"}},
+		{name: "header only", csv: "email,role,name\n", problems: []string{"the file has a header but no rows"}},
+		{name: "bad quoting", csv: "email,role\n\"a@example.com,Viewer\n", problems: []string{"line 2: extraneous or missing \" in quoted-field"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, warnings, err := readDesired([]byte(tt.csv))
+			assert.Equal(t, tt.warnings, warnings)
+			if tt.problems != nil {
+				var p *csvProblems
+				require.ErrorAs(t, err, &p)
+				assert.Equal(t, tt.problems, p.lines)
+				return
+			}
+			require.NoError(t, err)
+			var flat []string
+			for _, d := range got {
+				flat = append(flat, d.Email+":"+string(d.Role)+":"+d.Name)
+			}
+			assert.Equal(t, tt.want, flat)
+		})
+	}
+}
+
+func TestSyncRejectsBadCSVBeforeSending(t *testing.T) {
+	c := newCLI(t)
+	path := filepath.Join(t.TempDir(), "team.csv")
+	require.NoError(t, os.WriteFile(path, []byte("email,role\na@example.com,Viewer\nb@example.com,Boss\n"), 0o600))
+	code, _, errOut := c.run("", "sync", path)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, `line 3: role "Boss" of b@example.com is not a role`)
+	assert.Contains(t, errOut, "nothing was sent")
+	assert.Zero(t, c.fg.Calls(fakegrafana.OpGetPendingOrgInvites)+c.fg.Calls(fakegrafana.OpAddOrgInvite))
+}
+
+func TestSyncDryRunAndApply(t *testing.T) {
+	c := newCLI(t)
+	c.seed("keep@example.com:Viewer", "stale@example.com:Viewer", "role@example.com:Viewer")
+	csvText := "email,role,name\nkeep@example.com,Viewer,\nrole@example.com,Editor,\nnew@example.com,Admin,\"New, Person\"\nerin@example.com,Viewer,\n"
+
+	code, out, errOut := c.run(csvText, "sync", "-", "--dry-run", "--prune")
+	require.Equal(t, exitOK, code, errOut)
+	golden(t, "sync-dry-run.table", out)
+	assert.Equal(t, 3, c.fg.Calls(fakegrafana.OpAddOrgInvite), "a dry run sends nothing")
+
+	code, out, errOut = c.run(csvText, "sync", "-", "--prune", "--replace-role")
+	require.Equal(t, exitOK, code, errOut)
+	golden(t, "sync-apply.table", out)
+	assert.Contains(t, errOut, "progress: 4/4")
+
+	code, out, _ = c.run(csvText, "sync", "-", "--prune", "--replace-role", "--output", "json")
+	require.Equal(t, exitOK, code)
+	golden(t, "sync-rerun.json", out)
+}
+
+func TestSyncPartialFailure(t *testing.T) {
+	c := newCLI(t)
+	c.fg.Inject(fakegrafana.OpAddOrgInvite, fakegrafana.Fault{Times: 1, Status: 500})
+	code, out, errOut := c.run("email,role\na@example.com,Viewer\nb@example.com,Viewer\nc@example.com,Viewer\n", "sync", "-", "--concurrency", "1")
+	assert.Equal(t, exitError, code, "a failed row fails the run")
+	assert.Contains(t, out, "failed")
+	assert.Contains(t, errOut, "a@example.com: grafana: POST http://grafana.test/api/org/invites: 500 Internal Server Error")
+	assert.Len(t, c.fg.Invites(), 2, "the other rows were applied")
+}
+
+func TestSyncThousandRows(t *testing.T) {
+	c := newCLI(t)
+	var b strings.Builder
+	b.WriteString("email,role,name\n")
+	for i := range 1000 {
+		fmt.Fprintf(&b, "user%04d@example.com,Viewer,User %d\n", i, i)
+	}
+	path := filepath.Join(t.TempDir(), "team.csv")
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o600))
+	c.fg.Inject(fakegrafana.OpAddOrgInvite, fakegrafana.Fault{Times: 1000, Delay: 2 * time.Millisecond})
+
+	code, out, errOut := c.run("", "sync", path, "--concurrency", "16")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "invited  1000")
+	assert.Contains(t, errOut, "progress: 1000/1000")
+	assert.Len(t, c.fg.Invites(), 1000)
+
+	posts := c.fg.Calls(fakegrafana.OpAddOrgInvite)
+	code, out, errOut = c.run("", "sync", path, "--concurrency", "16")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "unchanged  1000")
+	assert.Equal(t, posts, c.fg.Calls(fakegrafana.OpAddOrgInvite), "the second run changes nothing")
+	assert.Len(t, c.fg.Invites(), 1000)
+}
+
+func TestProgressOnTerminal(t *testing.T) {
+	var b strings.Builder
+	p := newProgress(&b, true, 4)
+	for i := 1; i <= 4; i++ {
+		p.update(i, 4, api0)
+	}
+	p.finish()
+	assert.True(t, strings.HasPrefix(b.String(), "\r["))
+	assert.True(t, strings.HasSuffix(b.String(), "] 4/4\n"))
+	assert.Equal(t, 4, strings.Count(b.String(), "\r"))
+}
+
+var api0 apiReportEntry
+
+type apiReportEntry = api.ReportEntry
