@@ -3,7 +3,8 @@ GO       ?= go
 GOFILES  := $(shell find . -name '*.go' -not -path '*/node_modules/*' -not -path './.git/*')
 FUZZTIME ?= 8s
 
-.PHONY: all demo test generate check-generated check-deps vet fmt-check unit contract fuzz-short
+.PHONY: all demo test generate check-generated check-deps vet fmt-check lint unit contract \
+	spec-lint spec-gate contract-ts check fuzz-short bin/grafana-invites bin/oasdiff
 
 all: test
 
@@ -12,7 +13,34 @@ demo:
 	$(GO) run ./cmd/grafana-invites demo
 
 ## test: everything CI checks
-test: vet fmt-check check-generated check-deps unit contract fuzz-short
+test: vet fmt-check lint check-generated check-deps unit contract check fuzz-short
+
+## check: the contract's checks: Redocly lint, the breaking-change gate, the TypeScript client
+check: spec-lint spec-gate contract-ts
+
+bin/grafana-invites:
+	$(GO) build -o bin/grafana-invites ./cmd/grafana-invites
+
+bin/oasdiff:
+	cd tools && $(GO) build -o ../bin/oasdiff github.com/oasdiff/oasdiff
+
+## lint: golangci-lint v2 (pinned in tools/lint/go.mod) on both modules
+lint:
+	$(GO) tool -modfile=tools/lint/go.mod golangci-lint run ./...
+	cd tools && $(GO) tool -modfile=lint/go.mod golangci-lint run --config ../.golangci.yml ./...
+
+## spec-lint: Redocly CLI (pinned in contract/redocly) with the recommended ruleset
+spec-lint:
+	cd contract/redocly && npm ci --no-audit --no-fund --loglevel=error && npm run --silent lint
+
+## spec-gate: oasdiff refuses breaking changes of openapi.yaml unless CHANGELOG.md marks them
+spec-gate: bin/oasdiff
+	OASDIFF=$(CURDIR)/bin/oasdiff bash tools/spec-gate.sh
+
+## contract-ts: a TypeScript client generated from openapi.yaml calls serve-fake
+contract-ts: bin/grafana-invites
+	cd contract/typescript && npm ci --no-audit --no-fund --loglevel=error && \
+	GRAFANA_INVITES_BIN=$(CURDIR)/bin/grafana-invites npm test
 
 ## generate: regenerate gen/ from openapi.yaml
 generate:
@@ -37,7 +65,8 @@ fmt-check:
 unit:
 	$(GO) test -race -count=1 ./...
 
-## contract: the fake's answers and the client's requests validated against openapi.yaml
+## contract: openapi.yaml validated by kin-openapi, and the fake's answers and the client's
+## requests validated against it; the spec gate's own tests
 contract:
 	cd tools && $(GO) test -count=1 ./...
 

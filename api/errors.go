@@ -15,7 +15,7 @@ import (
 //
 // Compare with the sentinels (errors.Is(err, api.ErrNotFound)) or extract the details with
 // errors.As.
-type APIError struct {
+type APIError struct { //nolint:revive // APIError is the documented name (errors.As(err, &*api.APIError)), as in go-tfe
 	// StatusCode is the HTTP status, e.g. 412.
 	StatusCode int
 	// Method and URL identify the request. URL holds no credentials, and an invitation code
@@ -179,9 +179,9 @@ func excerpt(body []byte, contentType string) string {
 	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
 		s = s[:i]
 	}
-	const max = 200
-	if len(s) > max {
-		s = strings.ToValidUTF8(s[:max], "") + "…"
+	const maxLen = 200
+	if len(s) > maxLen {
+		s = strings.ToValidUTF8(s[:maxLen], "") + "…"
 	}
 	return strings.Map(func(r rune) rune {
 		if isControl(r) {

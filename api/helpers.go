@@ -71,21 +71,21 @@ func (c *Client) revokeAll(ctx context.Context, invites []Invite) ([]Invite, err
 type EnsureStatus int
 
 const (
-	// EnsureCreated: no pending invite existed; one was created (EnsureResult.Invite).
+	// EnsureCreated means no pending invite existed; one was created (EnsureResult.Invite).
 	EnsureCreated EnsureStatus = iota + 1
-	// EnsureExisting: a pending invite with the same role existed and is returned; nothing
+	// EnsureExisting means a pending invite with the same role existed and is returned; nothing
 	// was sent.
 	EnsureExisting
-	// EnsureAlreadyMember: the address belongs to a user already in the organisation (the
+	// EnsureAlreadyMember means the address belongs to a user already in the organisation (the
 	// 412); nothing changed.
 	EnsureAlreadyMember
-	// EnsureUserAdded: the address belongs to an existing Grafana user, who was added to the
+	// EnsureUserAdded means the address belongs to an existing Grafana user, who was added to the
 	// organisation directly (EnsureResult.UserID); no invite exists.
 	EnsureUserAdded
-	// EnsureRoleMismatch: pending invites exist with another role (EnsureResult.Pending);
+	// EnsureRoleMismatch means pending invites exist with another role (EnsureResult.Pending);
 	// nothing changed. Set EnsureRequest.ReplaceRoleMismatch to replace them.
 	EnsureRoleMismatch
-	// EnsureReplaced: pending invites with another role were revoked (EnsureResult.Pending)
+	// EnsureReplaced means pending invites with another role were revoked (EnsureResult.Pending)
 	// and a new invite created (EnsureResult.Invite).
 	EnsureReplaced
 )

@@ -67,12 +67,12 @@ type InviteRequest struct {
 type InviteOutcome int
 
 const (
-	// InviteCreated: a new invite was saved and no email was sent (SendEmail false, or
+	// InviteCreated means a new invite was saved and no email was sent (SendEmail false, or
 	// LoginOrEmail is not an address). Hand its URL over yourself (see FindPending).
 	InviteCreated InviteOutcome = iota + 1
-	// InviteSent: a new invite was saved and Grafana sent the invitation email.
+	// InviteSent means a new invite was saved and Grafana sent the invitation email.
 	InviteSent
-	// ExistingUserAdded: LoginOrEmail matched an existing Grafana user, who was added to
+	// ExistingUserAdded means LoginOrEmail matched an existing Grafana user, who was added to
 	// the organisation directly. No invite exists; InviteResult.UserID is the user's id.
 	ExistingUserAdded
 )

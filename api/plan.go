@@ -137,7 +137,9 @@ func normalizeDesired(desired []Desired) (map[string]Desired, []string, error) {
 		}
 		role, err := ParseRole(string(d.Role))
 		if err != nil {
-			return nil, nil, &ValidationError{Field: fmt.Sprintf("desired entry %d (%s)", i+1, d.Email), Problem: err.(*ValidationError).Problem}
+			var ve *ValidationError
+			errors.As(err, &ve)
+			return nil, nil, &ValidationError{Field: fmt.Sprintf("desired entry %d (%s)", i+1, d.Email), Problem: ve.Problem}
 		}
 		d.Email, d.Role = k, role
 		if prev, ok := want[k]; ok {

@@ -118,7 +118,7 @@ func TestPOSTIsNeverRetriedOnceSent(t *testing.T) {
 }
 
 func TestPOSTIsRetriedWhenNothingWasSent(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	addr := ln.Addr().String()
 	require.NoError(t, ln.Close()) // nothing listens there now: every dial is refused

@@ -60,7 +60,7 @@ func (p RetryPolicy) backoff(n int) time.Duration {
 		}
 	}
 	half := d / 2
-	return half + rand.N(d-half+1)
+	return half + rand.N(d-half+1) //nolint:gosec // backoff jitter needs no cryptographic randomness
 }
 
 // request describes one operation for do.
@@ -222,7 +222,7 @@ func (c *Client) attempt(ctx context.Context, r request, out any) (int, error) {
 		return resp.StatusCode, nil
 	}
 	if err := json.Unmarshal(buf.Bytes(), out); err != nil {
-		return resp.StatusCode, fmt.Errorf("grafana: %s %s: %w: status %d with a body that does not decode (%v): %s",
+		return resp.StatusCode, fmt.Errorf("grafana: %s %s: %w: status %d with a body that does not decode (%w): %s",
 			r.method, c.server+r.path, ErrInvalidResponse, resp.StatusCode, err, excerptOrEmpty(buf.Bytes(), resp.Header.Get("Content-Type")))
 	}
 	return resp.StatusCode, nil

@@ -8,10 +8,10 @@ import (
 
 // quoteShort quotes s for an error message, shortened to 64 characters.
 func quoteShort(s string) string {
-	const max = 64
-	if utf8.RuneCountInString(s) > max {
+	const maxLen = 64
+	if utf8.RuneCountInString(s) > maxLen {
 		r := []rune(s)
-		return strconv.Quote(string(r[:max])) + "…"
+		return strconv.Quote(string(r[:maxLen])) + "…"
 	}
 	return strconv.Quote(s)
 }

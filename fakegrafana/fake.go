@@ -31,7 +31,7 @@ import (
 )
 
 // DefaultAdminToken is the service-account token of the default seed: org 1, role Admin.
-const DefaultAdminToken = "glsa_fakegrafanaAdminToken0000000000_00000000"
+const DefaultAdminToken = "glsa_fakegrafanaAdminToken0000000000_00000000" //nolint:gosec // the fake's documented test token, not a credential
 
 // DefaultRootURL is Grafana's root_url unless WithRootURL sets another.
 const DefaultRootURL = "http://localhost:3000/"

@@ -50,7 +50,7 @@ var admin = bearer(fakegrafana.DefaultAdminToken)
 
 func serve(t *testing.T, s *fakegrafana.Server, c call) answer {
 	t.Helper()
-	req := httptest.NewRequest(c.method, c.path, strings.NewReader(c.body))
+	req := httptest.NewRequestWithContext(t.Context(), c.method, c.path, strings.NewReader(c.body))
 	if c.auth != "" {
 		req.Header.Set("Authorization", c.auth)
 	}
@@ -516,16 +516,16 @@ func TestConcurrentUse(t *testing.T) {
 			for i := range 5 {
 				email := fmt.Sprintf("u%d-%d@example.com", g, i)
 				body := fmt.Sprintf(`{"loginOrEmail":%q,"role":"Viewer","sendEmail":true}`, email)
-				req, _ := http.NewRequest(http.MethodPost, fg.URL+"api/org/invites", strings.NewReader(body))
+				req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, fg.URL+"api/org/invites", strings.NewReader(body))
 				req.Header.Set("Authorization", bearer(fg.Token))
 				req.Header.Set("Content-Type", json1)
 				resp, err := http.DefaultClient.Do(req)
 				if !assert.NoError(t, err) {
 					return
 				}
-				resp.Body.Close()
+				assert.NoError(t, resp.Body.Close())
 				assert.Equal(t, 200, resp.StatusCode)
-				req, _ = http.NewRequest(http.MethodGet, fg.URL+"api/org/invites", nil)
+				req, _ = http.NewRequestWithContext(t.Context(), http.MethodGet, fg.URL+"api/org/invites", nil)
 				req.Header.Set("Authorization", bearer(fg.Token))
 				resp, err = http.DefaultClient.Do(req)
 				if !assert.NoError(t, err) {
@@ -533,13 +533,13 @@ func TestConcurrentUse(t *testing.T) {
 				}
 				var l []gen.TempUserDTO
 				assert.NoError(t, json.NewDecoder(resp.Body).Decode(&l))
-				resp.Body.Close()
+				assert.NoError(t, resp.Body.Close())
 				if i%2 == 0 && len(l) > 0 {
-					req, _ = http.NewRequest(http.MethodPatch, fg.URL+"api/org/invites/"+l[0].Code+"/revoke", nil)
+					req, _ = http.NewRequestWithContext(t.Context(), http.MethodPatch, fg.URL+"api/org/invites/"+l[0].Code+"/revoke", nil)
 					req.Header.Set("Authorization", bearer(fg.Token))
 					resp, err = http.DefaultClient.Do(req)
 					if assert.NoError(t, err) {
-						resp.Body.Close()
+						assert.NoError(t, resp.Body.Close())
 					}
 				}
 				_ = fg.Invites()

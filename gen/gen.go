@@ -92,8 +92,8 @@ type AddInviteForm struct {
 	// Example: Viewer
 	Role OrgRole `json:"role"`
 
-	// SendEmail Send the invitation email. Defaults to false; send an explicit `false` to be
-	// unambiguous. Without SMTP configured, `true` for an email address answers 412 after
+	// SendEmail Send the invitation email. Absent means false (no `default` is declared so that
+	// generators keep the field optional); send an explicit `false` to be unambiguous. Without SMTP configured, `true` for an email address answers 412 after
 	// saving the invite.
 	//
 	//

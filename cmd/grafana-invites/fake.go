@@ -22,8 +22,8 @@ func runVersion(_ context.Context, _ []string, e *env) int {
 }
 
 // listenFake serves a fake Grafana on addr and returns its root URL and a stop function.
-func listenFake(addr string, opts ...fakegrafana.Option) (string, func(context.Context) error, error) {
-	ln, err := net.Listen("tcp", addr)
+func listenFake(ctx context.Context, addr string, opts ...fakegrafana.Option) (string, func(context.Context) error, error) {
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
 	if err != nil {
 		return "", nil, err
 	}
@@ -53,7 +53,7 @@ func runServeFake(ctx context.Context, args []string, e *env) int {
 	if fs.NArg() > 0 {
 		return fail(e, usagef("serve-fake takes no arguments, got %q", fs.Args()))
 	}
-	root, stop, err := listenFake(*addr, fakegrafana.WithSMTP(*smtp), fakegrafana.WithLoginFormDisabled(*loginDisabled))
+	root, stop, err := listenFake(ctx, *addr, fakegrafana.WithSMTP(*smtp), fakegrafana.WithLoginFormDisabled(*loginDisabled))
 	if err != nil {
 		return fail(e, usagef("serve-fake: cannot listen on %s: %v", *addr, err))
 	}
@@ -87,7 +87,7 @@ func runDemo(ctx context.Context, args []string, e *env) int {
 	if err := fs.Parse(args); err != nil {
 		return parseFailed(err)
 	}
-	root, stop, err := listenFake("127.0.0.1:0",
+	root, stop, err := listenFake(ctx, "127.0.0.1:0",
 		fakegrafana.WithUser(fakegrafana.User{Login: "dave", Email: "dave@example.com", Name: "Dave", Password: "dave-pw", Orgs: map[int64]api.Role{}}))
 	if err != nil {
 		return fail(e, err)

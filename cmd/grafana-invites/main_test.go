@@ -96,7 +96,7 @@ func TestUsage(t *testing.T) {
 func TestServeFakeStopsOnSignal(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], "serve-fake", "--addr", "127.0.0.1:0")
+			cmd := exec.CommandContext(t.Context(), os.Args[0], "serve-fake", "--addr", "127.0.0.1:0") //nolint:gosec // re-runs this test binary as the command
 			cmd.Env = append(os.Environ(), "GRAFANA_INVITES_BE_MAIN=1")
 			stdout, err := cmd.StdoutPipe()
 			require.NoError(t, err)
@@ -117,12 +117,12 @@ func TestServeFakeStopsOnSignal(t *testing.T) {
 			require.NotEmpty(t, url)
 			assert.Equal(t, fakegrafana.DefaultAdminToken, token)
 
-			req, _ := http.NewRequest(http.MethodGet, url+"api/org/invites", nil)
+			req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, url+"api/org/invites", nil)
 			req.Header.Set("Authorization", "Bearer "+token)
 			resp, err := http.DefaultClient.Do(req)
 			require.NoError(t, err)
 			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
+			require.NoError(t, resp.Body.Close())
 			assert.Equal(t, http.StatusOK, resp.StatusCode)
 			assert.Equal(t, "[]", strings.TrimSpace(string(body)))
 

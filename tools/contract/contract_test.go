@@ -67,7 +67,7 @@ func (v *validatingTransport) RoundTrip(req *http.Request) (*http.Response, erro
 		return nil, err
 	}
 	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	require.NoError(t, resp.Body.Close())
 	require.NoError(t, err)
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	out := &openapi3filter.ResponseValidationInput{
@@ -140,13 +140,13 @@ func TestFakeConformsToContract(t *testing.T) {
 
 	// Raw bodies the client would never send: 400 bad request data and 413.
 	for _, body := range []string{`{"role":null}`, `{"name":"` + strings.Repeat("x", fakegrafana.MaxBodyBytes) + `"}`} {
-		req, _ := http.NewRequest(http.MethodPost, fg.URL+"api/org/invites", strings.NewReader(body))
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, fg.URL+"api/org/invites", strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+fg.Token)
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
 		rb, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		require.NoError(t, resp.Body.Close())
 		route, params, err := router.FindRoute(req)
 		require.NoError(t, err)
 		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
