@@ -17,14 +17,14 @@ import (
 func oasdiffBin(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "oasdiff")
-	out, err := exec.CommandContext(t.Context(), "go", "build", "-o", bin, "github.com/oasdiff/oasdiff").CombinedOutput()
+	out, err := exec.CommandContext(t.Context(), "go", "build", "-o", bin, "github.com/oasdiff/oasdiff").CombinedOutput() //nolint:gosec // builds the pinned tool into the test's own temp dir
 	require.NoError(t, err, "%s", out)
 	return bin
 }
 
 func git(t *testing.T, dir string, args ...string) {
 	t.Helper()
-	cmd := exec.CommandContext(t.Context(), "git", args...)
+	cmd := exec.CommandContext(t.Context(), "git", args...) //nolint:gosec // git on the test's own throwaway repository
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
 	out, err := cmd.CombinedOutput()
@@ -35,7 +35,7 @@ func gate(t *testing.T, dir, oasdiff string) (string, error) {
 	t.Helper()
 	script, err := filepath.Abs("../spec-gate.sh")
 	require.NoError(t, err)
-	cmd := exec.CommandContext(t.Context(), "bash", script)
+	cmd := exec.CommandContext(t.Context(), "bash", script) //nolint:gosec // the gate script under test
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "OASDIFF="+oasdiff, "SPEC_BASE=")
 	out, err := cmd.CombinedOutput()
@@ -51,7 +51,7 @@ func TestGate(t *testing.T) {
 
 	dir := t.TempDir()
 	write := func(name, content string) {
-		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600)) //nolint:gosec // fixed names in the test's temp dir
 	}
 	git(t, dir, "init", "-q")
 	write("openapi.yaml", string(spec))
