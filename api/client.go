@@ -33,7 +33,8 @@ const maxErrorBodyBytes = 1 << 20
 // Client talks to one Grafana, as one identity, in one organisation. It is safe for
 // concurrent use. Its settings never change after New; WithOrgID returns a copy.
 type Client struct {
-	server    string // base of the API, ending in "/api/", for gen's request builders
+	server    string // base of the API, ending in "/api/"
+	invites   string // server + "org/invites", the URL of list and invite
 	httpc     *http.Client
 	auth      gen.RequestEditorFn // nil without credentials
 	orgID     int64               // 0: the credentials' default organisation
@@ -45,6 +46,7 @@ type Client struct {
 	maxBody   int64
 	locks     *keyedMutex // shared by copies: serialises EnsureInvited per address
 	bufs      *bufferPool // shared by copies: response buffers
+	deadlines *deadlines  // shared by copies: reusable call timers
 	// wait sleeps between attempts; tests replace it to observe the backoff.
 	wait func(ctx context.Context, d time.Duration) error
 }
@@ -101,6 +103,7 @@ func New(grafanaURL string, opts ...Option) (*Client, error) {
 	}
 	c := &Client{
 		server:    server,
+		invites:   server + invitesPath,
 		orgID:     cfg.orgID,
 		userAgent: cfg.userAgent,
 		timeout:   cfg.timeout,
@@ -110,6 +113,7 @@ func New(grafanaURL string, opts ...Option) (*Client, error) {
 		maxBody:   cfg.maxResponseBytes,
 		locks:     newKeyedMutex(),
 		bufs:      new(bufferPool),
+		deadlines: new(deadlines),
 		wait:      sleep,
 	}
 	if cfg.httpClient != nil {

@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -114,15 +116,12 @@ func (c *Client) Invite(ctx context.Context, req InviteRequest) (*InviteResult, 
 	if err != nil {
 		return nil, err
 	}
+	body, err := json.Marshal(form)
+	if err != nil {
+		return nil, fmt.Errorf("grafana: encoding the invite: %w", err)
+	}
 	var out gen.AddInviteResponseBody
-	err = c.do(ctx, request{
-		op:     "addOrgInvite",
-		method: http.MethodPost,
-		path:   "org/invites",
-		build: func() (*http.Request, error) {
-			return gen.NewAddOrgInviteRequest(c.server, nil, form)
-		},
-	}, &out)
+	err = c.do(ctx, request{op: "addOrgInvite", method: http.MethodPost, url: c.invites, body: body}, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -163,15 +162,7 @@ func inviteForm(req InviteRequest) (gen.AddInviteForm, error) {
 // (GET /api/org/invites). The list is never nil. It is retried on transient failures.
 func (c *Client) ListPending(ctx context.Context) ([]Invite, error) {
 	var out []Invite
-	err := c.do(ctx, request{
-		op:         "getPendingOrgInvites",
-		method:     http.MethodGet,
-		path:       "org/invites",
-		idempotent: true,
-		build: func() (*http.Request, error) {
-			return gen.NewGetPendingOrgInvitesRequest(c.server, nil)
-		},
-	}, &out)
+	err := c.do(ctx, request{op: "getPendingOrgInvites", method: http.MethodGet, url: c.invites, idempotent: true}, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -193,16 +184,12 @@ func (c *Client) Revoke(ctx context.Context, code string) error {
 	if err := CheckCode(code); err != nil {
 		return err
 	}
-	return c.do(ctx, request{
-		op:         "revokeInvite",
-		method:     http.MethodPatch,
-		path:       "org/invites/" + ShortCode(code) + "/revoke",
-		idempotent: true,
-		build: func() (*http.Request, error) {
-			return gen.NewRevokeInviteRequest(c.server, code, nil)
-		},
-	}, nil)
+	// CheckCode allows only [0-9A-Za-z]: the code needs no escaping in the path.
+	return c.do(ctx, request{op: "revokeInvite", method: http.MethodPatch, url: c.invites + "/" + code + "/revoke", code: code, idempotent: true}, nil)
 }
+
+// invitesPath is the operations' path relative to the API base.
+const invitesPath = "org/invites"
 
 // maxCodeLen bounds an invitation code; Grafana's are 30 characters.
 const maxCodeLen = 255

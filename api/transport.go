@@ -63,13 +63,25 @@ func (p RetryPolicy) backoff(n int) time.Duration {
 	return half + rand.N(d-half+1) //nolint:gosec // backoff jitter needs no cryptographic randomness
 }
 
-// request describes one operation for do.
+// request describes one operation for do. Requests are built here rather than by gen's
+// builders, which parse the base URL twice and the result once more on every call; the
+// test TestRequestsMatchGenerated pins them to what gen's builders produce.
 type request struct {
 	op         string // Grafana's operationId
 	method     string
-	path       string // relative to the API base, invitation codes shortened: for logs and errors
+	url        string // the full URL
+	body       []byte // a JSON body, or nil
+	code       string // the invitation code in the path, if any
 	idempotent bool
-	build      func() (*http.Request, error)
+}
+
+// path is the request's path relative to the API base, the code shortened: for logs and
+// errors.
+func (r request) path() string {
+	if r.code != "" {
+		return "org/invites/" + ShortCode(r.code) + "/revoke"
+	}
+	return "org/invites"
 }
 
 // transportError is a failure to get an answer at all.
@@ -84,10 +96,19 @@ func (e *transportError) Unwrap() error { return e.err }
 // do runs r, with retries and within the client's timeout, and decodes a 2xx JSON body into
 // out (unless out is nil). Every other outcome is an error: *APIError for another status.
 func (c *Client) do(ctx context.Context, r request, out any) error {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
+	deadline := time.Now().Add(c.timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d // the caller's earlier bound governs
+	} else {
+		var release func()
+		ctx, release = c.deadlines.withDeadline(ctx, deadline)
+		defer release()
+	}
 	for attempt := 1; ; attempt++ {
-		start := time.Now()
+		var start time.Time
+		if c.logger != nil {
+			start = time.Now()
+		}
 		code, err := c.attempt(ctx, r, out)
 		if c.logger != nil {
 			c.logAttempt(ctx, r, attempt, code, time.Since(start), err)
@@ -105,11 +126,11 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 				wait = d
 			}
 		}
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+		if time.Until(deadline) < wait {
 			return c.wrap(r, err) // no time left to wait: the last error now, not a timeout later
 		}
 		if werr := c.wait(ctx, wait); werr != nil {
-			return fmt.Errorf("grafana: %s %s: %w after attempt %d: %w", r.method, c.server+r.path, werr, attempt, err)
+			return fmt.Errorf("grafana: %s %s: %w after attempt %d: %w", r.method, c.server+r.path(), werr, attempt, err)
 		}
 	}
 }
@@ -130,7 +151,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 func (c *Client) wrap(r request, err error) error {
 	var te *transportError
 	if errors.As(err, &te) {
-		return fmt.Errorf("grafana: %s %s: %w", r.method, c.server+r.path, err)
+		return fmt.Errorf("grafana: %s %s: %w", r.method, c.server+r.path(), err)
 	}
 	return err
 }
@@ -179,12 +200,18 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 
 // attempt sends r once. It returns the status (0 without an answer) and the outcome.
 func (c *Client) attempt(ctx context.Context, r request, out any) (int, error) {
-	req, err := r.build()
-	if err != nil {
-		return 0, fmt.Errorf("grafana: %s %s: building the request: %w", r.method, c.server+r.path, err)
+	var body io.Reader
+	if r.body != nil {
+		body = bytes.NewReader(r.body)
 	}
-	req = req.WithContext(ctx)
+	req, err := http.NewRequestWithContext(ctx, r.method, r.url, body)
+	if err != nil {
+		return 0, fmt.Errorf("grafana: %s %s: building the request: %w", r.method, c.server+r.path(), err)
+	}
 	h := req.Header
+	if r.body != nil {
+		h.Set("Content-Type", "application/json")
+	}
 	h.Set("User-Agent", c.userAgent)
 	h.Set("Accept", "application/json")
 	if c.auth != nil {
@@ -202,19 +229,22 @@ func (c *Client) attempt(ctx context.Context, r request, out any) (int, error) {
 	}
 	resp, err := c.httpc.Do(req)
 	if err != nil {
+		if cause := context.Cause(ctx); cause != nil && !errors.Is(err, cause) {
+			err = fmt.Errorf("%w: %w", cause, err) // say "deadline exceeded" when the timeout ended it
+		}
 		return 0, newTransportError(err)
 	}
 	defer resp.Body.Close()
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		body, truncated := readErrorBody(resp.Body)
-		return resp.StatusCode, newAPIError(r.method, c.server+r.path, resp, body, truncated)
+		errBody, truncated := readErrorBody(resp.Body)
+		return resp.StatusCode, newAPIError(r.method, c.server+r.path(), resp, errBody, truncated)
 	}
 	buf := c.getBuffer()
 	defer c.putBuffer(buf)
 	if err := readBody(buf, resp, c.maxBody); err != nil {
 		if errors.Is(err, ErrResponseTooLarge) {
-			return resp.StatusCode, fmt.Errorf("grafana: %s %s: %w: more than %d bytes (see WithMaxResponseBytes)", r.method, c.server+r.path, err, c.maxBody)
+			return resp.StatusCode, fmt.Errorf("grafana: %s %s: %w: more than %d bytes (see WithMaxResponseBytes)", r.method, c.server+r.path(), err, c.maxBody)
 		}
 		return resp.StatusCode, newTransportError(fmt.Errorf("reading the response body: %w", err))
 	}
@@ -223,7 +253,7 @@ func (c *Client) attempt(ctx context.Context, r request, out any) (int, error) {
 	}
 	if err := json.Unmarshal(buf.Bytes(), out); err != nil {
 		return resp.StatusCode, fmt.Errorf("grafana: %s %s: %w: status %d with a body that does not decode (%w): %s",
-			r.method, c.server+r.path, ErrInvalidResponse, resp.StatusCode, err, excerptOrEmpty(buf.Bytes(), resp.Header.Get("Content-Type")))
+			r.method, c.server+r.path(), ErrInvalidResponse, resp.StatusCode, err, excerptOrEmpty(buf.Bytes(), resp.Header.Get("Content-Type")))
 	}
 	return resp.StatusCode, nil
 }
@@ -251,20 +281,30 @@ func newTransportError(err error) *transportError {
 }
 
 // readBody reads a 2xx body into buf, failing with ErrResponseTooLarge past limit bytes.
+// It reads straight into buf's free space (no io.LimitReader to allocate per call).
 func readBody(buf *bytes.Buffer, resp *http.Response, limit int64) error {
 	if cl := resp.ContentLength; cl > limit {
 		return ErrResponseTooLarge
 	} else if cl > 0 {
-		buf.Grow(int(cl) + bytes.MinRead)
+		buf.Grow(int(cl) + 1) // +1: the read that sees EOF needs room
 	}
-	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
-	if err != nil {
-		return err
+	for {
+		if buf.Available() == 0 {
+			buf.Grow(bytes.MinRead)
+		}
+		free := buf.AvailableBuffer()
+		n, err := resp.Body.Read(free[:cap(free)])
+		buf.Write(free[:n])
+		if int64(buf.Len()) > limit {
+			return ErrResponseTooLarge
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
 	}
-	if n > limit {
-		return ErrResponseTooLarge
-	}
-	return nil
 }
 
 // readErrorBody reads at most maxErrorBodyBytes of an error body. A read that fails midway
@@ -304,7 +344,7 @@ func (c *Client) logAttempt(ctx context.Context, r request, attempt, code int, d
 	attrs := []slog.Attr{
 		slog.String("operation", r.op),
 		slog.String("method", r.method),
-		slog.String("path", r.path),
+		slog.String("path", r.path()),
 		slog.Int("status", code),
 		slog.Int("attempt", attempt),
 		slog.Duration("duration", d),
