@@ -4,7 +4,7 @@ GOFILES  := $(shell find . -name '*.go' -not -path '*/node_modules/*' -not -path
 FUZZTIME ?= 8s
 
 .PHONY: all demo test generate check-generated check-deps vet fmt-check lint unit contract \
-	spec-lint spec-gate contract-ts check fuzz-short bin/grafana-invites bin/oasdiff
+	spec-lint spec-gate contract-ts check fuzz-short bench bench-smoke bin/grafana-invites bin/oasdiff
 
 all: test
 
@@ -13,7 +13,7 @@ demo:
 	$(GO) run ./cmd/grafana-invites demo
 
 ## test: everything CI checks
-test: vet fmt-check lint check-generated check-deps unit contract check fuzz-short
+test: vet fmt-check lint check-generated check-deps unit contract check bench-smoke fuzz-short
 
 ## check: the contract's checks: Redocly lint, the breaking-change gate, the TypeScript client
 check: spec-lint spec-gate contract-ts
@@ -28,6 +28,7 @@ bin/oasdiff:
 lint:
 	$(GO) tool -modfile=tools/lint/go.mod golangci-lint run ./...
 	cd tools && $(GO) tool -modfile=lint/go.mod golangci-lint run --config ../.golangci.yml ./...
+	cd bench && $(GO) tool -modfile=../tools/lint/go.mod golangci-lint run --config ../.golangci.yml ./...
 
 ## spec-lint: Redocly CLI (pinned in contract/redocly) with the recommended ruleset
 spec-lint:
@@ -57,6 +58,7 @@ check-generated:
 vet:
 	$(GO) vet ./...
 	cd tools && $(GO) vet ./...
+	cd bench && $(GO) vet ./...
 
 fmt-check:
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi; echo "gofmt: clean"
@@ -86,3 +88,21 @@ check-deps:
 	if [ "$$direct" != "github.com/oapi-codegen/runtime github.com/stretchr/testify" ]; then \
 		echo "go.mod requires more than runtime and testify: $$direct"; exit 1; fi; \
 	echo "dependencies: consumer graph clean; go.mod requires only: $$direct"
+
+BENCH_MICRO := Invite|ListPending|Revoke|Server
+
+## bench: benchmarks (own module, bench/): ours vs the net/http floor vs the official client,
+## bulk Apply throughput, the fake's cost; prints benchstat tables and checks the targets
+bench:
+	@mkdir -p bench/results
+	@echo "micro-benchmarks, -count 10 (a few minutes)..."
+	cd bench && $(GO) test -run '^$$' -bench '$(BENCH_MICRO)' -benchmem -count 10 -timeout 60m . > results/micro.txt
+	@echo "bulk Apply, 1 000 addresses at 20 ms each, -count 3 (about a minute)..."
+	cd bench && $(GO) test -run '^$$' -bench 'ApplyBulk' -benchtime 1x -count 3 -timeout 30m . > results/bulk.txt
+	cd bench && $(GO) tool benchstat -col /impl results/micro.txt
+	cd bench && $(GO) tool benchstat results/bulk.txt
+	cd bench && $(GO) run ./cmd/benchcheck results/micro.txt results/bulk.txt
+
+## bench-smoke: every micro-benchmark once, so that they keep working (not a measurement)
+bench-smoke:
+	cd bench && $(GO) test -run '^$$' -bench '$(BENCH_MICRO)' -benchtime 1x .

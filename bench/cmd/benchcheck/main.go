@@ -1,0 +1,141 @@
+// Command benchcheck reads `go test -bench` output and checks the performance targets of
+// the project against the medians of each benchmark, printing one line per target. It exits
+// 1 when a target is missed. `make bench` runs it after benchstat.
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// metrics maps a benchmark name (without the -GOMAXPROCS suffix) and a unit ("sec/op" as
+// ns/op, "B/op", "allocs/op") onto its samples.
+type metrics map[string]map[string][]float64
+
+func read(paths []string) (metrics, error) {
+	m := metrics{}
+	for _, p := range paths {
+		f, err := os.Open(p) //nolint:gosec // files named on the command line by make bench
+		if err != nil {
+			return nil, err
+		}
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			fields := strings.Fields(sc.Text())
+			if len(fields) < 4 || !strings.HasPrefix(fields[0], "Benchmark") {
+				continue
+			}
+			name := fields[0]
+			if i := strings.LastIndexByte(name, '-'); i > 0 {
+				name = name[:i]
+			}
+			for i := 2; i+1 < len(fields); i += 2 {
+				v, err := strconv.ParseFloat(fields[i], 64)
+				if err != nil {
+					continue
+				}
+				if m[name] == nil {
+					m[name] = map[string][]float64{}
+				}
+				m[name][fields[i+1]] = append(m[name][fields[i+1]], v)
+			}
+		}
+		_ = f.Close()
+		if err := sc.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+func (m metrics) median(name, unit string) (float64, bool) {
+	s := slices.Clone(m[name][unit])
+	if len(s) == 0 {
+		return 0, false
+	}
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2], true
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2, true
+}
+
+type target struct {
+	what  string
+	a, b  string // benchmark names: the ratio is a/b (or, for "diff", a-b)
+	unit  string
+	limit float64
+	kind  string // "max ratio", "min ratio", "max diff"
+}
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: benchcheck FILE...")
+		os.Exit(2)
+	}
+	m, err := read(os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchcheck:", err)
+		os.Exit(2)
+	}
+	ops := []string{"Invite", "ListPending/n=1", "ListPending/n=1000", "ListPending/n=10000", "Revoke"}
+	var targets []target
+	for _, op := range ops {
+		targets = append(targets, target{op + ": ours/floor time", "Benchmark" + op + "/impl=ours", "Benchmark" + op + "/impl=floor", "ns/op", 1.05, "max ratio"})
+	}
+	for _, op := range []string{"Invite", "ListPending/n=1", "Revoke"} {
+		targets = append(targets, target{op + ": ours-floor allocs", "Benchmark" + op + "/impl=ours", "Benchmark" + op + "/impl=floor", "allocs/op", 10, "max diff"})
+	}
+	targets = append(targets, target{"ListPending/n=10000: ours/floor bytes", "BenchmarkListPending/n=10000/impl=ours", "BenchmarkListPending/n=10000/impl=floor", "B/op", 1.25, "max ratio"})
+	for _, op := range []string{"ListPending/n=1000", "ListPending/n=10000"} {
+		targets = append(targets, target{op + ": official/ours time", "Benchmark" + op + "/impl=official", "Benchmark" + op + "/impl=ours", "ns/op", 1.5, "min ratio"})
+	}
+	targets = append(targets, target{"Apply 1000 with 20 ms latency: concurrency 1 / 16", "BenchmarkApplyBulk/concurrency=1", "BenchmarkApplyBulk/concurrency=16", "ns/op", 10, "min ratio"})
+	for _, op := range []string{"list", "invite", "revoke"} {
+		targets = append(targets, target{"fakegrafana/bare handler time, " + op, "BenchmarkServer/op=" + op + "/impl=fake", "BenchmarkServer/op=" + op + "/impl=bare", "ns/op", 1.5, "max ratio"})
+	}
+
+	missed := 0
+	fmt.Println("TARGET                                                   VALUE     LIMIT    RESULT")
+	for _, t := range targets {
+		a, okA := m.median(t.a, t.unit)
+		b, okB := m.median(t.b, t.unit)
+		if !okA || !okB || b == 0 {
+			fmt.Printf("%-56s %8s  %8s  %s\n", t.what, "-", "-", "NO DATA")
+			missed++
+			continue
+		}
+		var v float64
+		var ok bool
+		switch t.kind {
+		case "max ratio":
+			v = a / b
+			ok = v <= t.limit
+		case "min ratio":
+			v = a / b
+			ok = v >= t.limit
+		case "max diff":
+			v = a - b
+			ok = v <= t.limit
+		}
+		result := "ok"
+		if !ok {
+			result = "MISSED"
+			missed++
+		}
+		bound := "≤"
+		if t.kind == "min ratio" {
+			bound = "≥"
+		}
+		fmt.Printf("%-56s %8.3f  %s%7.2f  %s\n", t.what, v, bound, t.limit, result)
+	}
+	if missed > 0 {
+		fmt.Printf("%d of %d targets missed or without data\n", missed, len(targets))
+		os.Exit(1)
+	}
+	fmt.Printf("all %d targets met\n", len(targets))
+}
