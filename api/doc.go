@@ -37,7 +37,7 @@
 // Grafana's answers other than 2xx become an *APIError carrying the status, the method, the
 // URL, Grafana's message, messageId and traceID, and the raw body (at most 1 MiB), whatever
 // the body was: JSON, HTML from a proxy, empty or truncated. Match them with errors.Is
-// against ErrBadRequest, ErrUnauthorized, ErrForbidden, ErrNotFound, ErrConflict… or use
+// against ErrBadRequest, ErrUnauthorized, ErrForbidden, ErrNotFound, ErrServer… or use
 // errors.As for the details. Invalid input is reported before any request, as a
 // *ValidationError matching ErrInvalidInput.
 //

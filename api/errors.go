@@ -50,14 +50,16 @@ func (e *APIError) Error() string {
 		b.WriteString(e.Method + " " + e.URL + ": ")
 	}
 	fmt.Fprintf(&b, "%d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	// What Grafana (or a proxy) said is bounded and stripped of control characters here; the
+	// fields keep it as it came.
 	if e.Message != "" {
-		b.WriteString(": " + e.Message)
+		b.WriteString(": " + printable(e.Message, 300))
 	}
 	if e.MessageID != "" {
-		b.WriteString(" (messageId " + e.MessageID + ")")
+		b.WriteString(" (messageId " + printable(e.MessageID, 80) + ")")
 	}
 	if e.TraceID != "" {
-		b.WriteString(" (traceID " + e.TraceID + ")")
+		b.WriteString(" (traceID " + printable(e.TraceID, 80) + ")")
 	}
 	return b.String()
 }
@@ -167,28 +169,34 @@ func newAPIError(method, url string, resp *http.Response, body []byte, truncated
 	return e
 }
 
-// excerpt describes a body that is not JSON: its first line of text, shortened.
+// excerpt describes a body that is not JSON: its first line of text, shortened. Both the
+// body and the Content-Type come from the network: control characters are dropped.
 func excerpt(body []byte, contentType string) string {
 	s := strings.TrimSpace(string(body))
 	if s == "" {
 		return ""
 	}
 	if ct := strings.ToLower(contentType); strings.Contains(ct, "html") || strings.HasPrefix(s, "<") {
-		return "non-JSON body (" + firstNonEmpty(contentType, "HTML") + "); is the URL Grafana's root URL, and is a proxy answering?"
+		return "non-JSON body (" + firstNonEmpty(printable(contentType, 60), "HTML") + "); is the URL Grafana's root URL, and is a proxy answering?"
 	}
 	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
 		s = s[:i]
 	}
-	const maxLen = 200
-	if len(s) > maxLen {
-		s = strings.ToValidUTF8(s[:maxLen], "") + "…"
-	}
-	return strings.Map(func(r rune) rune {
+	return printable(s, 200)
+}
+
+// printable drops control characters from s and shortens it to maxLen bytes.
+func printable(s string, maxLen int) string {
+	s = strings.Map(func(r rune) rune {
 		if isControl(r) {
 			return -1
 		}
 		return r
 	}, s)
+	if len(s) > maxLen {
+		s = strings.ToValidUTF8(s[:maxLen], "") + "…"
+	}
+	return s
 }
 
 func firstNonEmpty(a, b string) string {

@@ -43,6 +43,18 @@ func emailKey(email string) (string, error) {
 	return key, nil
 }
 
+// splitByRole splits invites into those with role and the others, keeping their order.
+func splitByRole(invites []Invite, role Role) (same, other []Invite) {
+	for _, inv := range invites {
+		if inv.Role == role {
+			same = append(same, inv)
+		} else {
+			other = append(other, inv)
+		}
+	}
+	return same, other
+}
+
 // RevokeByEmail revokes every pending invite of an address (matched as FindPending does)
 // and returns those it revoked. When some revokes fail, it returns the ones that succeeded
 // with the failures joined in the error.
@@ -160,14 +172,7 @@ func (c *Client) EnsureInvited(ctx context.Context, req EnsureRequest) (*EnsureR
 	if err != nil {
 		return nil, err
 	}
-	var same, other []Invite
-	for _, inv := range pending {
-		if inv.Role == req.Role {
-			same = append(same, inv)
-		} else {
-			other = append(other, inv)
-		}
-	}
+	same, other := splitByRole(pending, req.Role)
 	if len(same) > 0 {
 		return &EnsureResult{Status: EnsureExisting, Invite: &same[0]}, nil
 	}

@@ -95,15 +95,7 @@ func (c *Client) Plan(ctx context.Context, desired []Desired, opts PlanOptions) 
 	}
 	for _, k := range order {
 		d := want[k]
-		invs := byEmail[k]
-		var same, other []Invite
-		for _, inv := range invs {
-			if inv.Role == d.Role {
-				same = append(same, inv)
-			} else {
-				other = append(other, inv)
-			}
-		}
+		same, other := splitByRole(byEmail[k], d.Role)
 		switch {
 		case len(same) > 0:
 			p.Unchanged = append(p.Unchanged, same[0])

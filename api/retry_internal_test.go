@@ -272,7 +272,9 @@ func FuzzErrorBody(f *testing.F) {
 		if len(e.Body) > maxErrorBodyBytes {
 			t.Fatalf("body of %d bytes kept", len(e.Body))
 		}
-		_ = e.Error()
+		if msg := e.Error(); strings.ContainsFunc(msg, isControl) || len(msg) > 1000 {
+			t.Fatalf("error string %q: control characters or unbounded", msg)
+		}
 		if !strings.HasPrefix(strings.TrimSpace(string(body)), "{") && strings.ContainsFunc(e.Message, isControl) {
 			t.Fatalf("message %q holds control characters", e.Message)
 		}

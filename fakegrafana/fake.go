@@ -119,6 +119,7 @@ type Server struct {
 	users         []*User
 	tokens        map[string]*Token
 	invites       []*gen.TempUserDTO // in creation order
+	lists         map[int64][]byte   // each org's encoded pending list; dropped on every change
 	outbox        []Email
 	faults        map[Operation][]Fault
 	calls         map[Operation]int
@@ -186,6 +187,7 @@ func New(opts ...Option) *Server {
 		orgs:       map[int64]*Org{1: {ID: 1, Name: "Main Org."}},
 		tokens:     map[string]*Token{},
 		faults:     map[Operation][]Fault{},
+		lists:      map[int64][]byte{},
 		calls:      map[Operation]int{},
 		nextUserID: 1,
 		smtp:       true,
@@ -231,7 +233,7 @@ func (s *Server) addUserLocked(u User) int64 {
 		u.ID = s.nextUserID
 	}
 	s.nextUserID = max(s.nextUserID, u.ID+1)
-	u.Orgs = maps(u.Orgs)
+	u.Orgs = cloneRoles(u.Orgs) // never nil: adding the user to an org writes to it
 	s.users = append(s.users, &u)
 	return u.ID
 }
@@ -240,7 +242,7 @@ func (s *Server) addTokenLocked(t Token) {
 	s.tokens[t.Token] = &t
 }
 
-func maps(m map[int64]Role) map[int64]Role {
+func cloneRoles(m map[int64]Role) map[int64]Role {
 	out := make(map[int64]Role, len(m))
 	for k, v := range m {
 		out[k] = v
@@ -344,9 +346,13 @@ func (s *Server) expireLocked() {
 	for _, inv := range s.invites {
 		if inv.Status == gen.TempUserStatusInvitePending && inv.CreatedOn.Before(cutoff) {
 			inv.Status = gen.TempUserStatusExpired
+			s.changedLocked()
 		}
 	}
 }
+
+// changedLocked drops the encoded lists after a change of the invites.
+func (s *Server) changedLocked() { clear(s.lists) }
 
 const codeAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 

@@ -557,3 +557,19 @@ func TestStartRootURL(t *testing.T) {
 	invite(t, fg.Server, `{"loginOrEmail":"a@b.co","role":"Viewer"}`, 200)
 	assert.True(t, strings.HasPrefix(fg.Invites()[0].URL, fg.URL+"invite/"), fg.Invites()[0].URL)
 }
+
+// TestEncodedListMatchesGenerated pins the fake's cached list encoding to what the
+// generated response type writes.
+func TestEncodedListMatchesGenerated(t *testing.T) {
+	s := fakegrafana.New()
+	invite(t, s, `{"loginOrEmail":"a@example.com","name":"<A & B>","role":"Viewer"}`, 200)
+	invite(t, s, `{"loginOrEmail":"b@example.com","role":"Editor","sendEmail":true}`, 200)
+	got := serve(t, s, call{method: http.MethodGet, path: invites, auth: admin})
+	inv := s.Invites()
+	rec := httptest.NewRecorder()
+	require.NoError(t, gen.GetPendingOrgInvites200JSONResponse{inv[1], inv[0]}.VisitGetPendingOrgInvitesResponse(rec))
+	assert.Equal(t, rec.Body.String(), got.body)
+	assert.Equal(t, rec.Header().Get("Content-Type"), got.header.Get("Content-Type"))
+	again := serve(t, s, call{method: http.MethodGet, path: invites, auth: admin})
+	assert.Equal(t, got.body, again.body, "served from the cache")
+}

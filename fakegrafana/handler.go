@@ -88,7 +88,9 @@ func (s *Server) newHandler() http.Handler {
 				fault = &f
 			}
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		if r.Method == http.MethodPost { // the only route that reads a body
+			r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		}
 		// Grafana ignores an org id it cannot parse; the generated router would answer 400.
 		sanitizeOrgHeader(r.Header)
 		if fault != nil && fault.AfterHandling {
@@ -136,26 +138,22 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault) boo
 	return false
 }
 
+// sanitizeOrgHeader keeps the first X-Grafana-Org-Id if it is a number, as Grafana reads
+// it, and drops it otherwise.
 func sanitizeOrgHeader(h http.Header) {
 	const key = "X-Grafana-Org-Id"
-	v, ok := h[key]
-	if !ok {
+	v := h.Values(key)
+	if len(v) == 0 {
 		return
 	}
-	if _, err := strconv.ParseInt(strings.TrimSpace(firstOf(v)), 10, 64); err != nil || len(v) != 1 {
-		if err == nil {
-			h.Set(key, strings.TrimSpace(v[0]))
-			return
-		}
+	id := strings.TrimSpace(v[0])
+	if _, err := strconv.ParseInt(id, 10, 64); err != nil {
 		h.Del(key)
+		return
 	}
-}
-
-func firstOf(v []string) string {
-	if len(v) == 0 {
-		return ""
+	if len(v) > 1 || id != v[0] {
+		h.Set(key, id)
 	}
-	return v[0]
 }
 
 // authorize is Grafana's middleware chain for the three routes: authentication, org
@@ -284,8 +282,8 @@ func defaultOrg(u *User) int64 {
 
 // requestedOrg is targetOrgId, else X-Grafana-Org-Id, else 0 (the default organisation).
 func requestedOrg(r *http.Request) int64 {
-	if q := r.URL.Query().Get("targetOrgId"); q != "" {
-		if id, err := strconv.ParseInt(q, 10, 64); err == nil {
+	if r.URL.RawQuery != "" { // parse the query only when there is one
+		if id, err := strconv.ParseInt(r.URL.Query().Get("targetOrgId"), 10, 64); err == nil {
 			return id
 		}
 	}

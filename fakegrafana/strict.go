@@ -3,6 +3,8 @@ package fakegrafana
 import (
 	"cmp"
 	"context"
+	"encoding/json"
+	"net/http"
 	"slices"
 
 	"github.com/grafana-invites/grafana-invites/gen"
@@ -84,6 +86,7 @@ func (h strictServer) AddOrgInvite(ctx context.Context, req gen.AddOrgInviteRequ
 	}
 	inv.URL = s.rootURL + "invite/" + inv.Code
 	s.invites = append(s.invites, inv)
+	s.changedLocked()
 
 	if sendEmail && isEmail(form.LoginOrEmail) {
 		if !s.smtp {
@@ -104,14 +107,37 @@ func (h strictServer) GetPendingOrgInvites(ctx context.Context, _ gen.GetPending
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.expireLocked()
+	if body, ok := s.lists[caller.orgID]; ok {
+		return encodedList(body), nil
+	}
 	out := make(gen.GetPendingOrgInvites200JSONResponse, 0)
 	for i := len(s.invites) - 1; i >= 0; i-- {
 		if inv := s.invites[i]; inv.OrgID == caller.orgID && inv.Status == gen.TempUserStatusInvitePending {
 			out = append(out, *inv)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b gen.TempUserDTO) int { return b.CreatedOn.Compare(a.CreatedOn) })
-	return out, nil
+	newestFirst := func(a, b gen.TempUserDTO) int { return b.CreatedOn.Compare(a.CreatedOn) }
+	if !slices.IsSortedFunc(out, newestFirst) { // only an injected clock going back unsorts them
+		slices.SortStableFunc(out, newestFirst)
+	}
+	body, err := json.Marshal(out)
+	if err != nil {
+		return nil, err
+	}
+	body = append(body, '\n') // as gen's json.Encoder writes it
+	s.lists[caller.orgID] = body
+	return encodedList(body), nil
+}
+
+// encodedList is a pending list already encoded as gen.GetPendingOrgInvites200JSONResponse
+// would write it: the list is encoded once per change, not once per request.
+type encodedList []byte
+
+func (b encodedList) VisitGetPendingOrgInvitesResponse(w http.ResponseWriter) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, err := w.Write(b)
+	return err
 }
 
 // RevokeInvite is PATCH /api/org/invites/{code}/revoke.
@@ -127,6 +153,7 @@ func (h strictServer) RevokeInvite(ctx context.Context, req gen.RevokeInviteRequ
 			return gen.RevokeInvite403JSONResponse{ForbiddenJSONResponse: gen.ForbiddenJSONResponse(errBody(msgRevokeDenied))}, nil
 		}
 		inv.Status = gen.TempUserStatusRevoked
+		s.changedLocked()
 		return gen.RevokeInvite200JSONResponse{Message: msgInviteRevoked}, nil
 	}
 	return gen.RevokeInvite404JSONResponse(errBody(msgInviteNotFound)), nil
