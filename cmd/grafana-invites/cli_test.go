@@ -148,7 +148,7 @@ func TestRevokeCommand(t *testing.T) {
 	c.seed("a@example.com:Viewer", "a@example.com:Editor", "b@example.com:Viewer")
 	code, out, errOut := c.run("", "revoke", "A@example.com", "nobody@example.com")
 	require.Equal(t, exitOK, code, errOut)
-	golden(t, "revoke.out", out)
+	golden(t, "revoke.txt", out)
 
 	b := c.fg.Invites()[2].Code
 	code, out, _ = c.run("", "revoke", b)
