@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/grafana-invites/grafana-invites/gen"
@@ -209,7 +210,7 @@ func CheckCode(code string) error {
 	for i := 0; i < len(code); i++ {
 		if !isAlnum(code[i]) {
 			return &ValidationError{Field: "invitation code", Problem: "character " + quoteByte(code[i]) +
-				" at position " + itoa(i+1) + " is outside [0-9A-Za-z]"}
+				" at position " + strconv.Itoa(i+1) + " is outside [0-9A-Za-z]"}
 		}
 	}
 	return nil

@@ -23,8 +23,6 @@ func quoteByte(b byte) string {
 	return "byte 0x" + strconv.FormatUint(uint64(b), 16)
 }
 
-func itoa(i int) string { return strconv.Itoa(i) }
-
 // keyedMutex serialises work per key. Entries live only while someone holds or waits for
 // them, so it does not grow with the keys ever seen.
 type keyedMutex struct {

@@ -573,3 +573,25 @@ func TestEncodedListMatchesGenerated(t *testing.T) {
 	again := serve(t, s, call{method: http.MethodGet, path: invites, auth: admin})
 	assert.Equal(t, got.body, again.body, "served from the cache")
 }
+
+func TestSeedingAtRunTime(t *testing.T) {
+	s := fakegrafana.New()
+	s.AddOrg(3, "Third")
+	s.AddToken(fakegrafana.Token{Token: "glsa_three", Name: "three", OrgID: 3, Role: gen.OrgRoleAdmin})
+	id := s.AddUser(fakegrafana.User{Login: "zoe", Email: "zoe@example.com", Password: "pw", Orgs: map[int64]gen.OrgRole{3: gen.OrgRoleViewer}})
+	assert.Equal(t, gen.OrgRoleViewer, s.Members(3)["zoe"])
+
+	a := serve(t, s, call{method: http.MethodPost, path: invites, auth: bearer("glsa_three"), body: `{"loginOrEmail":"x@example.com","role":"Viewer"}`})
+	require.Equal(t, 200, a.status, a.body)
+	assert.Equal(t, int64(3), s.Invites()[0].OrgID)
+	a = serve(t, s, call{method: http.MethodPost, path: invites, auth: bearer("glsa_three"), body: `{"loginOrEmail":"Zoe","role":"Viewer"}`})
+	assert.Equal(t, 412, a.status, "zoe (user %d) is a member of org 3", id)
+
+	s.SetUserQuota(2) // admin and zoe
+	a = serve(t, s, call{method: http.MethodPost, path: invites, auth: bearer("glsa_three"), body: `{"loginOrEmail":"y@example.com","role":"Viewer"}`})
+	assert.Equal(t, 403, a.status)
+	s.SetUserQuota(0)
+	s.SetLoginFormDisabled(true)
+	a = serve(t, s, call{method: http.MethodPost, path: invites, auth: bearer("glsa_three"), body: `{"loginOrEmail":"y@example.com","role":"Viewer"}`})
+	assert.Equal(t, 400, a.status)
+}
