@@ -44,7 +44,10 @@ type Client struct {
 	retry     RetryPolicy
 	logger    *slog.Logger // nil: no logging
 	maxBody   int64
-	locks     *keyedMutex // shared by copies: serialises EnsureInvited per address
+	// locks is shared by copies: it serialises EnsureInvited and Apply per address alone.
+	// Scoping it to the organisation would let a client of the default organisation (no org
+	// id) race its WithOrgID(1) copy when 1 is that default.
+	locks     *keyedMutex
 	bufs      *bufferPool // shared by copies: response buffers
 	deadlines *deadlines  // shared by copies: reusable call timers
 	// wait sleeps between attempts; tests replace it to observe the backoff.
@@ -131,7 +134,7 @@ func New(grafanaURL string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// apiBase checks a Grafana root URL and returns the API base for gen's request builders:
+// apiBase checks a Grafana root URL and returns the base of its API:
 // the URL with a path ending in "/api/".
 func apiBase(raw string) (string, error) {
 	if strings.TrimSpace(raw) == "" {

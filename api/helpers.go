@@ -165,7 +165,7 @@ func (c *Client) EnsureInvited(ctx context.Context, req EnsureRequest) (*EnsureR
 	}
 	req.Role = form.Role
 	key := NormalizeEmail(req.LoginOrEmail)
-	unlock := c.locks.lock(c.lockKey(key))
+	unlock := c.locks.lock(key)
 	defer unlock()
 
 	pending, err := c.FindPending(ctx, key)
@@ -194,11 +194,6 @@ func (c *Client) EnsureInvited(ctx context.Context, req EnsureRequest) (*EnsureR
 	}
 	return res, err
 }
-
-// lockKey is what EnsureInvited and Apply serialise on: the address alone. Scoping it to the
-// organisation would let a client of the default organisation (no org id) race its
-// WithOrgID(1) copy when 1 is that default.
-func (c *Client) lockKey(email string) string { return email }
 
 // createLocked POSTs an invite whose address is locked, and finds the invite it created.
 // before are the address's pending invites before the POST.
