@@ -34,7 +34,6 @@ const maxErrorBodyBytes = 1 << 20
 // concurrent use. Its settings never change after New; WithOrgID returns a copy.
 type Client struct {
 	server    string // base of the API, ending in "/api/"
-	invites   string // server + "org/invites", the URL of list and invite
 	httpc     *http.Client
 	auth      gen.RequestEditorFn // nil without credentials
 	orgID     int64               // 0: the credentials' default organisation
@@ -47,9 +46,8 @@ type Client struct {
 	// locks is shared by copies: it serialises EnsureInvited and Apply per address alone.
 	// Scoping it to the organisation would let a client of the default organisation (no org
 	// id) race its WithOrgID(1) copy when 1 is that default.
-	locks     *keyedMutex
-	bufs      *bufferPool // shared by copies: response buffers
-	deadlines *deadlines  // shared by copies: reusable call timers
+	locks *keyedMutex
+	bufs  *bufferPool // shared by copies: response buffers
 	// wait sleeps between attempts; tests replace it to observe the backoff.
 	wait func(ctx context.Context, d time.Duration) error
 }
@@ -106,7 +104,6 @@ func New(grafanaURL string, opts ...Option) (*Client, error) {
 	}
 	c := &Client{
 		server:    server,
-		invites:   server + invitesPath,
 		orgID:     cfg.orgID,
 		userAgent: cfg.userAgent,
 		timeout:   cfg.timeout,
@@ -116,7 +113,6 @@ func New(grafanaURL string, opts ...Option) (*Client, error) {
 		maxBody:   cfg.maxResponseBytes,
 		locks:     newKeyedMutex(),
 		bufs:      new(bufferPool),
-		deadlines: new(deadlines),
 		wait:      sleep,
 	}
 	if cfg.httpClient != nil {
@@ -194,7 +190,7 @@ func (c *Client) BaseURL() string { return c.server }
 func WithToken(token string) Option {
 	return func(c *config) error {
 		token = strings.TrimPrefix(token, "Bearer ")
-		if err := checkSecret("token", token); err != nil {
+		if err := checkToken("WithToken", token); err != nil {
 			return err
 		}
 		c.token, c.hasToken = token, true
@@ -304,15 +300,14 @@ func WithMaxResponseBytes(n int64) Option {
 	}
 }
 
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
-
-func checkSecret(what, s string) error {
+// checkToken refuses a token that cannot be sent in a header; who names the caller
+// (WithToken, TokenEditor). The token itself is never echoed.
+func checkToken(who, token string) error {
 	switch {
-	case s == "":
-		return fmt.Errorf("WithToken: the %s is empty", what)
-	case strings.ContainsFunc(s, func(r rune) bool { return isControl(r) || r == ' ' || r == '\t' }):
-		// Never echo the secret itself.
-		return fmt.Errorf("WithToken: the %s holds white space or control characters", what)
+	case token == "":
+		return fmt.Errorf("%s: the token is empty", who)
+	case strings.ContainsFunc(token, func(r rune) bool { return isControl(r) || r == ' ' || r == '\t' }):
+		return fmt.Errorf("%s: the token holds white space or control characters", who)
 	}
 	return nil
 }

@@ -2,7 +2,7 @@ package api
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -23,7 +23,7 @@ import (
 // "Authorization: Bearer <token>". It fails the request, without echoing the token, when the
 // token is empty or holds white space or control characters.
 func TokenEditor(token string) gen.RequestEditorFn {
-	err := checkSecret("token", token)
+	err := checkToken("grafana: TokenEditor", token)
 	value := "Bearer " + token
 	return func(_ context.Context, req *http.Request) error {
 		if err != nil {
@@ -49,7 +49,7 @@ func OrgIDEditor(id int64) gen.RequestEditorFn {
 	value := strconv.FormatInt(id, 10)
 	return func(_ context.Context, req *http.Request) error {
 		if id < 1 {
-			return errors.New("grafana: organisation id below 1")
+			return fmt.Errorf("grafana: OrgIDEditor: organisation id %d; want 1 or more", id)
 		}
 		req.Header.Set(orgIDHeader, value)
 		return nil

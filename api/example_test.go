@@ -5,22 +5,118 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptest"
+	"strings"
 
 	"github.com/grafana-invites/grafana-invites/api"
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
 )
 
-// A fake Grafana stands in for a real one: pass your Grafana's root URL and a
-// service-account token instead.
-func Example() {
-	grafana := httptest.NewServer(fakegrafana.New())
-	defer grafana.Close()
-
+// newExampleClient serves a fake Grafana and returns a client for it: in your code, pass
+// your Grafana's root URL and a service-account token instead.
+func newExampleClient() (*api.Client, func()) {
+	grafana := httptest.NewServer(fakegrafana.New(fakegrafana.WithUser(fakegrafana.User{
+		Login: "erin", Email: "erin@example.com", Password: "pw", Orgs: map[int64]fakegrafana.Role{1: api.RoleViewer},
+	})))
 	c, err := api.New(grafana.URL, api.WithToken(fakegrafana.DefaultAdminToken))
+	if err != nil {
+		panic(err)
+	}
+	return c, grafana.Close
+}
+
+// EnsureInvited invites idempotently and returns the invite with its URL, which Grafana's
+// own answer lacks. Calling it again reuses the pending invite.
+func ExampleClient_EnsureInvited() {
+	c, stop := newExampleClient()
+	defer stop()
+	ctx := context.Background()
+
+	for _, email := range []string{"bob@example.com", "bob@example.com", "erin@example.com"} {
+		res, err := c.EnsureInvited(ctx, api.EnsureRequest{
+			InviteRequest: api.InviteRequest{LoginOrEmail: email, Role: api.RoleEditor},
+		})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		switch res.Outcome {
+		case api.OutcomeInvited, api.OutcomeAlreadyInvited:
+			fmt.Println(email, res.Outcome, "- hand over", strings.Contains(res.Invite.URL, "/invite/"))
+		case api.OutcomeRoleMismatch:
+			fmt.Println(email, "is pending as", res.Pending[0].Role)
+		default: // already a member, or an existing user added
+			fmt.Println(email, res.Outcome)
+		}
+	}
+	// Output:
+	// bob@example.com invited - hand over true
+	// bob@example.com already invited - hand over true
+	// erin@example.com already a member
+}
+
+// FindPending and RevokeByEmail work by address; Grafana's API only knows codes.
+func ExampleClient_RevokeByEmail() {
+	c, stop := newExampleClient()
+	defer stop()
+	ctx := context.Background()
+	_, _ = c.Invite(ctx, api.InviteRequest{LoginOrEmail: "bob@example.com", Role: api.RoleViewer})
+
+	pending, err := c.FindPending(ctx, "Bob@Example.com")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
+	fmt.Println(len(pending), "pending for bob")
+
+	revoked, err := c.RevokeByEmail(ctx, "bob@example.com")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(len(revoked), "revoked")
+	// Output:
+	// 1 pending for bob
+	// 1 revoked
+}
+
+// Plan and Apply make the pending invites match a desired state; a plan that is not
+// applied is a dry run.
+func ExampleClient_Plan() {
+	c, stop := newExampleClient()
+	defer stop()
+	ctx := context.Background()
+	_, _ = c.Invite(ctx, api.InviteRequest{LoginOrEmail: "gone@example.com", Role: api.RoleViewer})
+
+	plan, err := c.Plan(ctx, []api.Desired{
+		{Email: "alice@example.com", Role: api.RoleViewer},
+		{Email: "bob@example.com", Role: api.RoleEditor},
+	}, api.PlanOptions{Prune: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(plan.Changes(), "changes:", len(plan.Create), "to invite,", len(plan.Revoke), "to revoke")
+
+	report, err := c.Apply(ctx, plan, api.ApplyOptions{Concurrency: 8})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, e := range report.Entries {
+		fmt.Println(e.Email, e.Outcome)
+	}
+	// Output:
+	// 3 changes: 2 to invite, 1 to revoke
+	// alice@example.com invited
+	// bob@example.com invited
+	// gone@example.com revoked
+}
+
+// The three operations as Grafana offers them. Invite is not idempotent (see
+// EnsureInvited) and its answer has no code: ListPending finds it.
+func Example() {
+	c, stop := newExampleClient()
+	defer stop()
 	ctx := context.Background()
 
 	res, err := c.Invite(ctx, api.InviteRequest{LoginOrEmail: "bob@example.com", Name: "Bob", Role: api.RoleEditor})
@@ -30,23 +126,26 @@ func Example() {
 	}
 	fmt.Println(res.Outcome, "-", res.Message)
 
-	pending, err := c.ListPending(ctx)
+	pending, err := c.ListPending(ctx) // never nil, possibly empty
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	for _, inv := range pending {
 		fmt.Println(inv.Email, inv.Role, inv.Status, len(inv.Code), "character code")
+		if err := c.Revoke(ctx, inv.Code); err != nil {
+			fmt.Println(err)
+			return
+		}
 	}
-
-	if err := c.Revoke(ctx, pending[0].Code); err != nil {
+	pending, err = c.ListPending(ctx)
+	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	pending, _ = c.ListPending(ctx)
 	fmt.Println(len(pending), "pending after revoke")
 	// Output:
-	// invite created - Created invite for bob@example.com
+	// invited - Created invite for bob@example.com
 	// bob@example.com Editor InvitePending 30 character code
 	// 0 pending after revoke
 }
@@ -63,8 +162,10 @@ func ExampleClient_Invite_preconditionFailed() {
 
 	_, err = c.Invite(ctx, api.InviteRequest{LoginOrEmail: "carol@example.com", Role: api.RoleViewer, SendEmail: true})
 	fmt.Println("SMTP not configured:", errors.Is(err, api.ErrSMTPNotConfigured))
-	pending, _ := c.ListPending(ctx)
-	fmt.Println("the invite was saved anyway:", pending[0].Email, pending[0].EmailSent)
+	pending, _ := c.FindPending(ctx, "carol@example.com")
+	for _, inv := range pending {
+		fmt.Println("the invite was saved anyway:", inv.Email, inv.EmailSent)
+	}
 	// Output:
 	// already a member: true
 	// SMTP not configured: true

@@ -49,7 +49,7 @@ func BenchmarkApplyBulk(b *testing.B) {
 				}
 
 				b.StopTimer()
-				if got := report.Count(api.ResultInvited); got != n {
+				if got := report.Count(api.OutcomeInvited); got != n {
 					b.Fatalf("%d invited, want %d", got, n)
 				}
 				if got := len(fake.Invites()); got != n {

@@ -327,7 +327,7 @@ func TestSyncThousandRows(t *testing.T) {
 	posts := c.fg.Calls(fakegrafana.OpAddOrgInvite)
 	code, out, errOut = c.run("", "sync", path, "--concurrency", "16")
 	require.Equal(t, exitOK, code, errOut)
-	assert.Contains(t, out, "unchanged  1000")
+	assert.Contains(t, out, "already invited  1000")
 	assert.Equal(t, posts, c.fg.Calls(fakegrafana.OpAddOrgInvite), "the second run changes nothing")
 	assert.Len(t, c.fg.Invites(), 1000)
 }

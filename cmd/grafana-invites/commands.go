@@ -188,17 +188,17 @@ func ensureInvite(ctx context.Context, c *api.Client, req api.EnsureRequest) (in
 	if err != nil {
 		return inviteRow{}, err
 	}
-	row := inviteRow{Address: req.LoginOrEmail, Result: res.Status.String(), Role: string(req.Role), UserID: res.UserID}
+	row := inviteRow{Address: req.LoginOrEmail, Result: res.Outcome.String(), Role: string(req.Role), UserID: res.UserID}
 	if res.Invite != nil {
 		row.Code, row.URL, row.Role = res.Invite.Code, res.Invite.URL, string(res.Invite.Role)
 	}
-	switch res.Status {
-	case api.EnsureRoleMismatch:
+	switch res.Outcome {
+	case api.OutcomeRoleMismatch:
 		row.Role = string(res.Pending[0].Role)
 		row.URL = res.Pending[0].URL
 		row.Code = res.Pending[0].Code
 		row.Note = fmt.Sprintf("kept the pending %s invite; --replace-role replaces it with %s", res.Pending[0].Role, req.Role)
-	case api.EnsureExisting:
+	case api.OutcomeAlreadyInvited:
 		row.Note = "a pending invite existed; nothing sent"
 	}
 	if res.EmailNotSent {
@@ -213,17 +213,17 @@ func inviteDuplicate(ctx context.Context, c *api.Client, req api.InviteRequest) 
 	res, err := c.Invite(ctx, req)
 	switch {
 	case errors.Is(err, api.ErrSMTPNotConfigured):
-		row.Result, row.Note = "invited", "email NOT sent: Grafana has no SMTP; hand the URL over"
+		row.Result, row.Note = api.OutcomeInvited.String(), "email NOT sent: Grafana has no SMTP; hand the URL over"
 	case errors.Is(err, api.ErrAlreadyMember):
-		row.Result = "already a member"
+		row.Result = api.OutcomeAlreadyMember.String()
 		return row, nil
 	case err != nil:
 		return row, err
-	case res.Outcome == api.ExistingUserAdded:
-		row.Result, row.UserID = "existing user added", res.UserID
+	case res.Outcome == api.OutcomeUserAdded:
+		row.Result, row.UserID = res.Outcome.String(), res.UserID
 		return row, nil
 	default:
-		row.Result = "invited"
+		row.Result = res.Outcome.String()
 	}
 	found, err := c.FindPending(ctx, req.LoginOrEmail)
 	if err != nil {

@@ -118,10 +118,12 @@ func runDemo(ctx context.Context, args []string, e *env) int {
 			result = "already a member (412), nothing to do"
 		case err != nil:
 			return fail(e, err)
-		case res.Outcome == api.ExistingUserAdded:
+		case res.Outcome == api.OutcomeUserAdded:
 			result = fmt.Sprintf("existing user added (user id %d), no invite", res.UserID)
+		case res.EmailSent:
+			result = "invite sent"
 		default:
-			result = res.Outcome.String()
+			result = "invite created"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.LoginOrEmail, r.Role, yesNo(r.SendEmail), result)
 	}

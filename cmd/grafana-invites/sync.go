@@ -274,8 +274,8 @@ type reportEntry struct {
 func reportEntries(r *api.Report) []reportEntry {
 	out := make([]reportEntry, 0, len(r.Entries))
 	for _, en := range r.Entries {
-		re := reportEntry{Email: en.Email, Role: string(en.Role), Result: string(en.Result), UserID: en.UserID}
-		if en.Invite != nil && en.Result != api.ResultRevoked {
+		re := reportEntry{Email: en.Email, Role: string(en.Role), Result: en.Outcome.String(), UserID: en.UserID}
+		if en.Invite != nil && en.Outcome != api.OutcomeRevoked {
 			re.Code, re.URL = en.Invite.Code, en.Invite.URL
 		}
 		if en.EmailNotSent {
@@ -292,7 +292,7 @@ func reportEntries(r *api.Report) []reportEntry {
 func summary(r *api.Report) map[string]int {
 	counts := map[string]int{}
 	for _, en := range r.Entries {
-		counts[string(en.Result)]++
+		counts[en.Outcome.String()]++
 	}
 	return counts
 }
@@ -311,8 +311,8 @@ func printReport(w io.Writer, r *api.Report) {
 	changed := 0
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, en := range reportEntries(r) {
-		switch api.Result(en.Result) {
-		case api.ResultUnchanged, api.ResultStale, api.ResultMismatch:
+		switch api.Outcome(en.Result) {
+		case api.OutcomeAlreadyInvited, api.OutcomeStale, api.OutcomeRoleMismatch:
 			continue
 		}
 		if changed == 0 {

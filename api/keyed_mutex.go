@@ -1,27 +1,6 @@
 package api
 
-import (
-	"strconv"
-	"sync"
-	"unicode/utf8"
-)
-
-// quoteShort quotes s for an error message, shortened to 64 characters.
-func quoteShort(s string) string {
-	const maxLen = 64
-	if utf8.RuneCountInString(s) > maxLen {
-		r := []rune(s)
-		return strconv.Quote(string(r[:maxLen])) + "…"
-	}
-	return strconv.Quote(s)
-}
-
-func quoteByte(b byte) string {
-	if b < utf8.RuneSelf {
-		return strconv.QuoteRune(rune(b))
-	}
-	return "byte 0x" + strconv.FormatUint(uint64(b), 16)
-}
+import "sync"
 
 // keyedMutex serialises work per key. Entries live only while someone holds or waits for
 // them, so it does not grow with the keys ever seen.

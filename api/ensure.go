@@ -1,0 +1,132 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// EnsureRequest is what EnsureInvited makes true.
+type EnsureRequest struct {
+	InviteRequest
+	// ReplaceRoleMismatch revokes pending invites of the address that have another role,
+	// then invites anew. Without it they are reported (OutcomeRoleMismatch) and kept.
+	ReplaceRoleMismatch bool
+}
+
+// EnsureResult is the outcome of EnsureInvited.
+type EnsureResult struct {
+	// Outcome is one of OutcomeInvited, OutcomeAlreadyInvited, OutcomeAlreadyMember,
+	// OutcomeUserAdded, OutcomeRoleMismatch and OutcomeReplaced.
+	Outcome Outcome
+	// Invite is the pending invite, with its code and URL (OutcomeInvited,
+	// OutcomeAlreadyInvited, OutcomeReplaced).
+	Invite *Invite
+	// Pending are the pending invites with another role: kept (OutcomeRoleMismatch) or
+	// revoked (OutcomeReplaced).
+	Pending []Invite
+	// UserID is the existing user added (OutcomeUserAdded).
+	UserID int64
+	// EmailNotSent reports that SendEmail was asked but Grafana has no SMTP: the invite
+	// exists all the same; hand its URL over.
+	EmailNotSent bool
+}
+
+// EnsureInvited makes sure an address is invited with a role, idempotently:
+//
+//   - a pending invite for the address with the same role: returned as it is, nothing sent
+//     (OutcomeAlreadyInvited);
+//   - already a member (412): OutcomeAlreadyMember, not an error;
+//   - pending invites with another role: reported (OutcomeRoleMismatch), or replaced when
+//     req.ReplaceRoleMismatch is set (OutcomeReplaced);
+//   - otherwise it invites, then returns the created invite with its code and URL, found by
+//     listing (Grafana's answer has neither). When the POST's answer is lost (a network
+//     error, a 502/503/504 from a proxy), the list tells whether Grafana saved the invite,
+//     and a saved one is returned as created rather than invited twice.
+//
+// Concurrent calls for the same address through one Client (and its WithOrgID copies) are
+// serialised, so they create one invite. Across processes Grafana offers no such guarantee.
+func (c *Client) EnsureInvited(ctx context.Context, req EnsureRequest) (*EnsureResult, error) {
+	form, err := inviteForm(req.InviteRequest)
+	if err != nil {
+		return nil, err
+	}
+	req.Role = form.Role
+	key := NormalizeEmail(req.LoginOrEmail)
+	unlock := c.locks.lock(key)
+	defer unlock()
+
+	pending, err := c.FindPending(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	same, other := splitByRole(pending, req.Role)
+	if len(same) > 0 {
+		return &EnsureResult{Outcome: OutcomeAlreadyInvited, Invite: &same[0]}, nil
+	}
+	replaced := false
+	if len(other) > 0 {
+		if !req.ReplaceRoleMismatch {
+			return &EnsureResult{Outcome: OutcomeRoleMismatch, Pending: other}, nil
+		}
+		revoked, err := c.revokeAll(ctx, other)
+		if err != nil {
+			return &EnsureResult{Outcome: OutcomeRoleMismatch, Pending: other}, fmt.Errorf("grafana: replacing the invites of %s: %w", req.LoginOrEmail, err)
+		}
+		other, replaced = revoked, true
+	}
+	res, err := c.createLocked(ctx, req.InviteRequest, pending)
+	if res != nil && replaced && res.Outcome == OutcomeInvited {
+		res.Outcome = OutcomeReplaced
+		res.Pending = other
+	}
+	return res, err
+}
+
+// createLocked POSTs an invite whose address is locked, and finds the invite it created.
+// before are the address's pending invites before the POST.
+func (c *Client) createLocked(ctx context.Context, req InviteRequest, before []Invite) (*EnsureResult, error) {
+	out, err := c.Invite(ctx, req)
+	emailNotSent := false
+	switch {
+	case errors.Is(err, ErrAlreadyMember):
+		return &EnsureResult{Outcome: OutcomeAlreadyMember}, nil
+	case errors.Is(err, ErrSMTPNotConfigured):
+		emailNotSent, err = true, nil // the invite was saved
+	case err != nil && !mayHaveBeenHandled(err):
+		return nil, err
+	case err == nil && out.Outcome == OutcomeUserAdded:
+		return &EnsureResult{Outcome: OutcomeUserAdded, UserID: out.UserID}, nil
+	}
+	postErr := err
+	inv, lerr := c.findCreated(ctx, req, before)
+	switch {
+	case inv != nil:
+		return &EnsureResult{Outcome: OutcomeInvited, Invite: inv, EmailNotSent: emailNotSent}, nil
+	case postErr != nil:
+		return nil, postErr // the list shows nothing was saved: the POST failed
+	case lerr != nil:
+		return nil, fmt.Errorf("grafana: invited %s, but listing the pending invites to find it failed: %w", req.LoginOrEmail, lerr)
+	}
+	return nil, fmt.Errorf("%w: invited %s, but the invite is not in the pending list", ErrInvalidResponse, req.LoginOrEmail)
+}
+
+// findCreated lists the pending invites and returns the newest one of req's address and
+// role that was not pending before.
+func (c *Client) findCreated(ctx context.Context, req InviteRequest, before []Invite) (*Invite, error) {
+	key := NormalizeEmail(req.LoginOrEmail)
+	all, err := c.ListPending(ctx)
+	if err != nil {
+		return nil, err
+	}
+	known := make(map[int64]bool, len(before))
+	for _, b := range before {
+		known[b.ID] = true
+	}
+	for _, inv := range matching(all, key) {
+		if inv.Role == req.Role && !known[inv.ID] {
+			return &inv, nil
+		}
+	}
+	return nil, nil
+}

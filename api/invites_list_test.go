@@ -1,0 +1,44 @@
+package api_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/grafana-invites/grafana-invites/api"
+)
+
+// startFake serves a fake Grafana with a few extra users and tokens and returns it with an
+// admin client.
+func TestListPendingThroughClient(t *testing.T) {
+	fg, c := startFake(t)
+	ctx := context.Background()
+	l, err := c.ListPending(ctx)
+	require.NoError(t, err)
+	assert.NotNil(t, l)
+	assert.Empty(t, l)
+
+	for _, e := range []string{"a@example.com", "b@example.com"} {
+		_, err := c.Invite(ctx, api.InviteRequest{LoginOrEmail: e, Role: api.RoleEditor, Name: "N"})
+		require.NoError(t, err)
+	}
+	other := newClient(t, fg.URL, api.WithToken("glsa_org2"))
+	_, err = other.Invite(ctx, api.InviteRequest{LoginOrEmail: "z@example.com", Role: api.RoleViewer})
+	require.NoError(t, err)
+
+	l, err = c.ListPending(ctx)
+	require.NoError(t, err)
+	require.Len(t, l, 2)
+	assert.Equal(t, "b@example.com", l[0].Email, "newest first")
+	got := l[1]
+	assert.Equal(t, "a@example.com", got.Email)
+	assert.Equal(t, api.RoleEditor, got.Role)
+	assert.Equal(t, api.StatusPending, got.Status)
+	assert.Equal(t, "N", got.Name)
+	assert.Equal(t, int64(1), got.OrgID)
+	assert.Len(t, got.Code, 30)
+	assert.Equal(t, fg.URL+"invite/"+got.Code, got.URL)
+	assert.False(t, got.CreatedOn.IsZero())
+}

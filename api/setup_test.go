@@ -1,0 +1,46 @@
+package api_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/grafana-invites/grafana-invites/api"
+	"github.com/grafana-invites/grafana-invites/fakegrafana"
+	"github.com/grafana-invites/grafana-invites/gen"
+)
+
+func mustInvite(t *testing.T, c *api.Client, email string, role api.Role) {
+	t.Helper()
+	_, err := c.Invite(context.Background(), api.InviteRequest{LoginOrEmail: email, Role: role})
+	require.NoError(t, err)
+}
+
+// pendingByEmail is the fake's pending invites of org 1, by address.
+func pendingByEmail(fg *fakegrafana.TestServer) map[string][]gen.TempUserDTO {
+	out := map[string][]gen.TempUserDTO{}
+	for _, inv := range fg.Invites() {
+		if inv.Status == gen.TempUserStatusInvitePending && inv.OrgID == 1 {
+			out[api.NormalizeEmail(inv.Email)] = append(out[api.NormalizeEmail(inv.Email)], inv)
+		}
+	}
+	return out
+}
+
+func startFake(t *testing.T, opts ...fakegrafana.Option) (*fakegrafana.TestServer, *api.Client) {
+	t.Helper()
+	base := []fakegrafana.Option{
+		fakegrafana.WithOrg(2, "Second Org"),
+		fakegrafana.WithUser(fakegrafana.User{ID: 10, Login: "dave", Email: "dave@example.com", Name: "Dave", Password: "pw", Orgs: map[int64]gen.OrgRole{2: gen.OrgRoleViewer}}),
+		fakegrafana.WithUser(fakegrafana.User{ID: 11, Login: "erin", Email: "erin@example.com", Password: "pw", Orgs: map[int64]gen.OrgRole{1: gen.OrgRoleEditor}}),
+		fakegrafana.WithUser(fakegrafana.User{ID: 13, Login: "ed", Email: "ed@example.com", Password: "pw", Orgs: map[int64]gen.OrgRole{1: gen.OrgRoleEditor}, GrantAddUsers: true}),
+		fakegrafana.WithUser(fakegrafana.User{ID: 14, Login: "ria", Email: "ria@example.com", Password: "pw", Orgs: map[int64]gen.OrgRole{1: gen.OrgRoleAdmin}, CannotAddExistingUsers: true}),
+		fakegrafana.WithToken(fakegrafana.Token{Token: "glsa_editor", Name: "ed", OrgID: 1, Role: gen.OrgRoleEditor}),
+		fakegrafana.WithToken(fakegrafana.Token{Token: "glsa_org2", Name: "two", OrgID: 2, Role: gen.OrgRoleAdmin}),
+		fakegrafana.WithToken(fakegrafana.Token{Token: "glsa_expired", Name: "old", OrgID: 1, Role: gen.OrgRoleAdmin, Expired: true}),
+		fakegrafana.WithToken(fakegrafana.Token{Token: "glsa_revoked", Name: "gone", OrgID: 1, Role: gen.OrgRoleAdmin, Revoked: true}),
+	}
+	fg := fakegrafana.Start(t, append(base, opts...)...)
+	return fg, newClient(t, fg.URL, api.WithToken(fg.Token), noRetry)
+}
