@@ -77,6 +77,7 @@ fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzServeHTTP$$' -fuzztime $(FUZZTIME) ./fakegrafana
 	$(GO) test -run '^$$' -fuzz '^FuzzErrorBody$$' -fuzztime $(FUZZTIME) ./api
 	$(GO) test -run '^$$' -fuzz '^FuzzRetryDecision$$' -fuzztime $(FUZZTIME) ./api
+	$(GO) test -run '^$$' -fuzz '^FuzzValid$$' -fuzztime $(FUZZTIME) ./internal/emailaddr
 
 ## check-deps: a consumer's module graph holds neither the generator nor kin-openapi, and
 ## the library requires only oapi-codegen's runtime and testify

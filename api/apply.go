@@ -198,8 +198,11 @@ func (c *Client) applyCreate(ctx context.Context, e ReportEntry, name string, se
 // whose POST was saved all the same (a lost answer) into a success.
 func settle(entries []ReportEntry, all []Invite) {
 	byEmail := map[string]*Invite{}
-	for i := len(all) - 1; i >= 0; i-- { // newest wins
-		byEmail[NormalizeEmail(all[i].Email)] = &all[i]
+	for i := range all {
+		k := NormalizeEmail(all[i].Email)
+		if prev := byEmail[k]; prev == nil || newerFirst(all[i], *prev) < 0 { // the newest wins
+			byEmail[k] = &all[i]
+		}
 	}
 	for i := range entries {
 		e := &entries[i]

@@ -22,8 +22,8 @@ func TestAuthErrorsThroughClient(t *testing.T) {
 	}{
 		{"no credentials", nil, "auth.unauthorized"},
 		{"invalid token", []api.Option{api.WithToken("glsa_nope")}, "api-key.invalid"},
-		{"expired token", []api.Option{api.WithToken("glsa_expired")}, "api-key.expired"},
-		{"revoked token", []api.Option{api.WithToken("glsa_revoked")}, "api-key.revoked"},
+		{"expired token", []api.Option{api.WithToken(expiredToken)}, "api-key.expired"},
+		{"revoked token", []api.Option{api.WithToken(revokedToken)}, "api-key.revoked"},
 		{"token for another org", []api.Option{api.WithToken(fakegrafana.DefaultAdminToken), api.WithOrgID(2)}, "api-key.organization-mismatch"},
 		{"wrong password", []api.Option{api.WithBasicAuth("admin", "wrong")}, "password-auth.failed"},
 	}

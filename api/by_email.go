@@ -9,9 +9,10 @@ import (
 // NormalizeEmail is how addresses are compared: surrounding white space removed, lower case.
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// FindPending returns the pending invites of an address, newest first: the invites whose
-// email matches it case-insensitively, ignoring surrounding spaces (Grafana stores the
-// address exactly as it was sent).
+// FindPending returns the pending invites of an address, newest first (ties of Grafana's
+// one-second ordering broken by id): the invites whose email matches it
+// case-insensitively, ignoring surrounding spaces (Grafana stores the address exactly as it
+// was sent).
 func (c *Client) FindPending(ctx context.Context, email string) ([]Invite, error) {
 	key, err := emailKey(email)
 	if err != nil {
@@ -21,7 +22,7 @@ func (c *Client) FindPending(ctx context.Context, email string) ([]Invite, error
 	if err != nil {
 		return nil, err
 	}
-	return matching(all, key), nil
+	return sortNewestFirst(matching(all, key)), nil
 }
 
 // RevokeByEmail revokes every pending invite of an address (matched as FindPending does)

@@ -56,7 +56,7 @@ func (c *Client) EnsureInvited(ctx context.Context, req EnsureRequest) (*EnsureR
 	unlock := c.locks.lock(key)
 	defer unlock()
 
-	pending, err := c.FindPending(ctx, key)
+	pending, err := c.FindPending(ctx, key) // newest first
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +123,7 @@ func (c *Client) findCreated(ctx context.Context, req InviteRequest, before []In
 	for _, b := range before {
 		known[b.ID] = true
 	}
-	for _, inv := range matching(all, key) {
+	for _, inv := range sortNewestFirst(matching(all, key)) {
 		if inv.Role == req.Role && !known[inv.ID] {
 			return &inv, nil
 		}

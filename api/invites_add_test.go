@@ -48,7 +48,7 @@ func TestInviteOutcomes(t *testing.T) {
 			req: api.InviteRequest{LoginOrEmail: "new@example.com", Role: api.RoleAdmin}, err: []error{api.ErrForbidden}},
 		{name: "existing user, caller may not add (403)", client: func(*fakegrafana.TestServer) []api.Option { return []api.Option{api.WithBasicAuth("ria", "pw")} },
 			req: api.InviteRequest{LoginOrEmail: "dave", Role: api.RoleViewer}, err: []error{api.ErrForbidden}},
-		{name: "missing permission (403)", client: func(*fakegrafana.TestServer) []api.Option { return []api.Option{api.WithToken("glsa_editor")} },
+		{name: "missing permission (403)", client: func(*fakegrafana.TestServer) []api.Option { return []api.Option{api.WithToken(editorToken)} },
 			req: api.InviteRequest{LoginOrEmail: "new@example.com", Role: api.RoleViewer}, err: []error{api.ErrForbidden}},
 		{name: "invalid token (401)", client: func(*fakegrafana.TestServer) []api.Option { return []api.Option{api.WithToken("glsa_nope")} },
 			req: api.InviteRequest{LoginOrEmail: "new@example.com", Role: api.RoleViewer}, err: []error{api.ErrUnauthorized}},

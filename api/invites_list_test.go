@@ -3,17 +3,18 @@ package api_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/grafana-invites/grafana-invites/api"
+	"github.com/grafana-invites/grafana-invites/fakegrafana"
 )
 
-// startFake serves a fake Grafana with a few extra users and tokens and returns it with an
-// admin client.
 func TestListPendingThroughClient(t *testing.T) {
-	fg, c := startFake(t)
+	clock := newClock()
+	fg, c := startFake(t, fakegrafana.WithClock(clock.now))
 	ctx := context.Background()
 	l, err := c.ListPending(ctx)
 	require.NoError(t, err)
@@ -23,8 +24,9 @@ func TestListPendingThroughClient(t *testing.T) {
 	for _, e := range []string{"a@example.com", "b@example.com"} {
 		_, err := c.Invite(ctx, api.InviteRequest{LoginOrEmail: e, Role: api.RoleEditor, Name: "N"})
 		require.NoError(t, err)
+		clock.advance(time.Second)
 	}
-	other := newClient(t, fg.URL, api.WithToken("glsa_org2"))
+	other := newClient(t, fg.URL, api.WithToken(org2Token))
 	_, err = other.Invite(ctx, api.InviteRequest{LoginOrEmail: "z@example.com", Role: api.RoleViewer})
 	require.NoError(t, err)
 

@@ -18,6 +18,12 @@ var opRevokeInvite = operation{id: "revokeInvite", method: http.MethodPatch, pat
 // Errors to expect: ErrNotFound (unknown code), ErrForbidden (an invite of another
 // organisation), and ErrInvalidInput before any I/O when code is empty, "." or "..", or
 // holds anything outside [0-9A-Za-z].
+//
+// Older Grafanas answer differently: releases before the fix of 28 October 2024 (before
+// 10.4.13, 11.0.8, 11.1.9, 11.2.4 and 11.3.1; 11.4.0 and later have it) look nothing up, so
+// an unknown code succeeds (nil error, nothing revoked) and an invite of another
+// organisation is revoked. On such a server a nil error does not prove the code existed:
+// list first (FindPending, RevokeByEmail) when that matters.
 func (c *Client) Revoke(ctx context.Context, code string) error {
 	if err := CheckCode(code); err != nil {
 		return err

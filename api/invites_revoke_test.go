@@ -17,7 +17,7 @@ func TestRevokeThroughClient(t *testing.T) {
 	ctx := context.Background()
 	_, err := c.Invite(ctx, api.InviteRequest{LoginOrEmail: "a@example.com", Role: api.RoleViewer})
 	require.NoError(t, err)
-	other := newClient(t, fg.URL, api.WithToken("glsa_org2"), noRetry)
+	other := newClient(t, fg.URL, api.WithToken(org2Token), noRetry)
 	_, err = other.Invite(ctx, api.InviteRequest{LoginOrEmail: "z@example.com", Role: api.RoleViewer})
 	require.NoError(t, err)
 	mine, theirs := fg.Invites()[0].Code, fg.Invites()[1].Code

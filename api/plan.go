@@ -77,10 +77,13 @@ func (c *Client) Plan(ctx context.Context, desired []Desired, opts PlanOptions) 
 	for _, m := range opts.Members {
 		members[NormalizeEmail(m)] = true
 	}
-	byEmail := map[string][]Invite{} // newest first, as listed
+	byEmail := map[string][]Invite{}
 	for _, inv := range pending {
 		k := NormalizeEmail(inv.Email)
 		byEmail[k] = append(byEmail[k], inv)
+	}
+	for _, invs := range byEmail {
+		sortNewestFirst(invs) // the newest is kept, older duplicates are extra
 	}
 
 	p := &Plan{sendEmail: opts.SendEmail}

@@ -2,7 +2,9 @@ package api_test
 
 import (
 	"context"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -36,11 +38,39 @@ func startFake(t *testing.T, opts ...fakegrafana.Option) (*fakegrafana.TestServe
 		fakegrafana.WithUser(fakegrafana.User{ID: 11, Login: "erin", Email: "erin@example.com", Password: "pw", Orgs: map[int64]gen.OrgRole{1: gen.OrgRoleEditor}}),
 		fakegrafana.WithUser(fakegrafana.User{ID: 13, Login: "ed", Email: "ed@example.com", Password: "pw", Orgs: map[int64]gen.OrgRole{1: gen.OrgRoleEditor}, GrantAddUsers: true}),
 		fakegrafana.WithUser(fakegrafana.User{ID: 14, Login: "ria", Email: "ria@example.com", Password: "pw", Orgs: map[int64]gen.OrgRole{1: gen.OrgRoleAdmin}, CannotAddExistingUsers: true}),
-		fakegrafana.WithToken(fakegrafana.Token{Token: "glsa_editor", Name: "ed", OrgID: 1, Role: gen.OrgRoleEditor}),
-		fakegrafana.WithToken(fakegrafana.Token{Token: "glsa_org2", Name: "two", OrgID: 2, Role: gen.OrgRoleAdmin}),
-		fakegrafana.WithToken(fakegrafana.Token{Token: "glsa_expired", Name: "old", OrgID: 1, Role: gen.OrgRoleAdmin, Expired: true}),
-		fakegrafana.WithToken(fakegrafana.Token{Token: "glsa_revoked", Name: "gone", OrgID: 1, Role: gen.OrgRoleAdmin, Revoked: true}),
+		fakegrafana.WithToken(fakegrafana.Token{Token: editorToken, Name: "ed", OrgID: 1, Role: gen.OrgRoleEditor}),
+		fakegrafana.WithToken(fakegrafana.Token{Token: org2Token, Name: "two", OrgID: 2, Role: gen.OrgRoleAdmin}),
+		fakegrafana.WithToken(fakegrafana.Token{Token: expiredToken, Name: "old", OrgID: 1, Role: gen.OrgRoleAdmin, Expired: true}),
+		fakegrafana.WithToken(fakegrafana.Token{Token: revokedToken, Name: "gone", OrgID: 1, Role: gen.OrgRoleAdmin, Revoked: true}),
 	}
 	fg := fakegrafana.Start(t, append(base, opts...)...)
 	return fg, newClient(t, fg.URL, api.WithToken(fg.Token), noRetry)
+}
+
+// Tokens of the seed of startFake, in Grafana's format (see fakegrafana.TokenFromSecret).
+var (
+	editorToken  = fakegrafana.TokenFromSecret("editor")
+	org2Token    = fakegrafana.TokenFromSecret("org2")
+	expiredToken = fakegrafana.TokenFromSecret("expired")
+	revokedToken = fakegrafana.TokenFromSecret("revoked")
+)
+
+// clock is a settable clock for the fake (fakegrafana.WithClock).
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)} }
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }

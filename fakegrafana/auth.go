@@ -4,13 +4,18 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/grafana-invites/grafana-invites/gen"
 )
 
 // identity is the authenticated caller, in the organisation of the request.
 type identity struct {
-	login, email, name     string
-	orgID                  int64
-	role                   Role // in orgID; "" when not a member
+	userID                 int64  // the user, or 0
+	token                  *Token // the service account's token, or nil
+	anonymous              bool
+	orgID                  int64 // −1: a user naming an org they are not in (ORG-5)
+	role                   Role  // in orgID; "" when not a member
 	serverAdmin            bool
 	cannotAddExistingUsers bool
 	grantAddUsers          bool
@@ -18,38 +23,54 @@ type identity struct {
 
 type identityKey struct{}
 
+// Brute-force protection of Basic auth (AUTH-7): Grafana's defaults.
+const (
+	maxFailedLogins   = 5
+	failedLoginWindow = 5 * time.Minute
+)
+
 // authenticate finds the caller and the organisation of the request, or answers 401.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (identity, bool) {
 	requested := requestedOrg(r)
 	authz := r.Header.Get("Authorization")
-	scheme, cred, _ := strings.Cut(authz, " ")
-	cred = strings.TrimSpace(cred)
-	var token string
 	switch {
-	case strings.EqualFold(scheme, "Bearer") && cred != "":
-		token = cred
-	case strings.EqualFold(scheme, "Basic") && cred != "":
+	case authz == "":
+		s.mu.Lock()
+		anonymous := s.anonymous
+		s.mu.Unlock()
+		if anonymous { // the anonymous viewer of the main org: refused by the permission check
+			return identity{anonymous: true, orgID: 1, role: gen.OrgRoleViewer}, true
+		}
+	case strings.HasPrefix(authz, "Bearer "): // case-sensitive, as Grafana matches it (AUTH-4)
+		if tok := strings.TrimPrefix(authz, "Bearer "); tok != "" {
+			return s.authenticateToken(w, tok, requested)
+		}
+	case len(authz) > 6 && strings.EqualFold(authz[:6], "Basic "):
 		login, password, ok := r.BasicAuth()
 		if !ok {
-			writeAuthError(w, "auth.unauthorized", "Unauthorized")
-			return identity{}, false
-		}
-		if login == "api_key" {
-			token = password
 			break
 		}
+		if login == "api_key" { // AUTH-5
+			return s.authenticateToken(w, password, requested)
+		}
 		return s.authenticateUser(w, login, password, requested)
-	default:
-		writeAuthError(w, "auth.unauthorized", "Unauthorized")
+	}
+	writeAuthError(w, "auth.unauthorized", "Unauthorized")
+	return identity{}, false
+}
+
+// authenticateToken is AUTH-1 to AUTH-4 and ORG-4.
+func (s *Server) authenticateToken(w http.ResponseWriter, token string, requested int64) (identity, bool) {
+	if !tokenDecodes(token) {
+		writeAuthError(w, "api-key.invalid", "Invalid API key")
 		return identity{}, false
 	}
-
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, ok := s.tokens[token]
 	switch {
 	case !ok:
-		writeAuthError(w, "api-key.invalid", "Invalid API key")
+		writeJSON(w, http.StatusUnauthorized, traced("Unauthorized"))
 		return identity{}, false
 	case t.Revoked:
 		writeAuthError(w, "api-key.revoked", "Revoked API key")
@@ -61,47 +82,80 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (identity,
 		writeAuthError(w, "api-key.organization-mismatch", "API key does not belong to the requested organization")
 		return identity{}, false
 	}
-	return identity{login: "sa-" + t.Name, name: t.Name, orgID: t.OrgID, role: t.Role, grantAddUsers: t.GrantAddUsers}, true
+	return identity{token: t, orgID: t.OrgID, role: t.Role, grantAddUsers: t.GrantAddUsers}, true
 }
 
+// authenticateUser is AUTH-6, AUTH-7, ORG-3 and ORG-5.
 func (s *Server) authenticateUser(w http.ResponseWriter, login, password string, requested int64) (identity, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	key := strings.ToLower(login)
+	if s.lockedOutLocked(key) {
+		writeAuthError(w, "password-auth.failed", "Invalid username or password")
+		return identity{}, false
+	}
 	u := s.findUserLocked(login)
 	if u == nil || u.Password == "" || u.Password != password {
+		s.failedLogins[key] = append(s.failedLogins[key], s.now())
 		writeAuthError(w, "password-auth.failed", "Invalid username or password")
 		return identity{}, false
 	}
 	org := requested
 	if org == 0 {
-		org = defaultOrg(u)
+		org = currentOrg(u)
+	}
+	role, member := u.Orgs[org]
+	if !member {
+		org, role = -1, ""
 	}
 	return identity{
-		login: u.Login, email: u.Email, name: u.Name,
-		orgID: org, role: u.Orgs[org], serverAdmin: u.ServerAdmin,
+		userID: u.ID, orgID: org, role: role, serverAdmin: u.ServerAdmin,
 		cannotAddExistingUsers: u.CannotAddExistingUsers,
-		grantAddUsers:          u.GrantAddUsers && u.Orgs[org] != "",
+		grantAddUsers:          u.GrantAddUsers && member,
 	}, true
 }
 
-func defaultOrg(u *User) int64 {
-	var best int64
-	for id := range u.Orgs {
-		if best == 0 || id < best {
-			best = id
+// lockedOutLocked reports whether login has failed maxFailedLogins times within the last
+// failedLoginWindow, forgetting older failures.
+func (s *Server) lockedOutLocked(key string) bool {
+	since := s.now().Add(-failedLoginWindow)
+	recent := s.failedLogins[key][:0]
+	for _, t := range s.failedLogins[key] {
+		if t.After(since) {
+			recent = append(recent, t)
 		}
 	}
-	return best
+	if len(recent) == 0 {
+		delete(s.failedLogins, key)
+		return false
+	}
+	s.failedLogins[key] = recent
+	return len(recent) >= maxFailedLogins
 }
 
-// requestedOrg is targetOrgId, else X-Grafana-Org-Id, else 0 (the default organisation).
+// currentOrg is the org a user works in without a header (ORG-3).
+func currentOrg(u *User) int64 {
+	if u.CurrentOrg != 0 {
+		return u.CurrentOrg
+	}
+	var lowest int64
+	for id := range u.Orgs {
+		if lowest == 0 || id < lowest {
+			lowest = id
+		}
+	}
+	return lowest
+}
+
+// requestedOrg is targetOrgId when above 0 (ORG-1), else X-Grafana-Org-Id when an integer
+// above 0 (ORG-2), else 0 (the identity's default).
 func requestedOrg(r *http.Request) int64 {
 	if r.URL.RawQuery != "" { // parse the query only when there is one
-		if id, err := strconv.ParseInt(r.URL.Query().Get("targetOrgId"), 10, 64); err == nil {
+		if id, err := strconv.ParseInt(r.URL.Query().Get("targetOrgId"), 10, 64); err == nil && id > 0 {
 			return id
 		}
 	}
-	if id, err := strconv.ParseInt(r.Header.Get("X-Grafana-Org-Id"), 10, 64); err == nil {
+	if id, err := strconv.ParseInt(r.Header.Get("X-Grafana-Org-Id"), 10, 64); err == nil && id > 0 {
 		return id
 	}
 	return 0

@@ -3,17 +3,20 @@ package fakegrafana
 import (
 	"crypto/rand"
 	"fmt"
+	"strconv"
 )
 
 const codeAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
-// newCode returns a 30-character invitation code from [0-9A-Za-z], from crypto/rand
-// without modulo bias.
-func newCode() string {
-	var b [30]byte
+// newCode returns a 30-character invitation code from [0-9A-Za-z] (LIST-5).
+func newCode() string { return randomAlnum(30) }
+
+// randomAlnum returns n characters of [0-9A-Za-z] from crypto/rand without modulo bias.
+func randomAlnum(n int) string {
+	b := make([]byte, n)
 	var buf [64]byte
 	i := 0
-	for i < len(b) {
+	for i < n {
 		if _, err := rand.Read(buf[:]); err != nil {
 			panic(fmt.Sprintf("fakegrafana: crypto/rand: %v", err)) // never happens on supported platforms
 		}
@@ -22,10 +25,12 @@ func newCode() string {
 				continue
 			}
 			b[i] = codeAlphabet[int(x)%62]
-			if i++; i == len(b) {
+			if i++; i == n {
 				break
 			}
 		}
 	}
-	return string(b[:])
+	return string(b)
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,7 +1,12 @@
 // Package fakegrafana is an in-memory Grafana that answers the organisation-invites API
-// exactly as a real Grafana (11.x–13.x) does: the same routes (revoke is PATCH), the same
-// order of checks, the same statuses and the same JSON bodies, errors included. It lets
-// tests, demos and clients in other languages run without a Grafana.
+// exactly as a real Grafana does: the same routes (revoke is PATCH), the same order of
+// checks, the same statuses and the same JSON bodies, errors included. It lets tests, demos
+// and clients in other languages run without a Grafana.
+//
+// Every behaviour it reproduces is a row of docs/grafana-behaviour.md in the repository
+// (AUTH-1, LIST-2, …), and its tests are named after the rows. It behaves as
+// DefaultGrafanaVersion unless WithGrafanaVersion names another release (9.0.0 and later):
+// releases before the revoke fix of October 2024 and 9.x differ.
 //
 // It implements the strict server interface generated in package gen from openapi.yaml, so
 // it cannot disagree with the client about the wire format by accident.
@@ -15,10 +20,14 @@
 // The default seed is org 1 "Main Org.", the server-admin user admin/admin (Admin of org 1)
 // and one Admin service-account token, DefaultAdminToken. SMTP is configured by default
 // (emails land in the outbox, see Outbox); WithSMTP(false) makes it behave like a Grafana
-// without SMTP.
+// without SMTP. Tokens have Grafana's format and checksum: seed them with an empty
+// Token.Token (one is generated; AddToken returns it) or build them with TokenFromSecret.
+// The clock (WithClock) drives invite expiry, which runs as Grafana's periodic sweep.
 package fakegrafana
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -26,11 +35,21 @@ import (
 	"github.com/grafana-invites/grafana-invites/gen"
 )
 
-// DefaultAdminToken is the service-account token of the default seed: org 1, role Admin.
-const DefaultAdminToken = "glsa_fakegrafanaAdminToken0000000000_00000000" //nolint:gosec // the fake's documented test token, not a credential
+// DefaultAdminToken is the service-account token of the default seed: org 1, role Admin,
+// account "fake-admin". It has Grafana's format and checksum (see TokenFromSecret).
+const DefaultAdminToken = "glsa_fakegrafanaAdminToken00000000000_7bc37915" //nolint:gosec // the fake's documented test token, not a credential
 
 // DefaultRootURL is Grafana's root_url unless WithRootURL sets another.
 const DefaultRootURL = "http://localhost:3000/"
+
+// DefaultInviteLifetime is Grafana's default user_invite_max_lifetime_duration.
+const DefaultInviteLifetime = 24 * time.Hour
+
+// MinInviteLifetime is the shortest lifetime Grafana starts with.
+const MinInviteLifetime = 15 * time.Minute
+
+// DefaultSweepInterval is how often Grafana's cleanup job expires invites.
+const DefaultSweepInterval = 10 * time.Minute
 
 // Role is an organisation role.
 type Role = gen.OrgRole
@@ -50,9 +69,11 @@ type User struct {
 	Password string
 	// ServerAdmin makes the user a Grafana server admin: org.users:add in every org.
 	ServerAdmin bool
-	// Orgs maps the organisations the user belongs to onto the role there. The lowest id is
-	// the user's default organisation.
+	// Orgs maps the organisations the user belongs to onto the role there.
 	Orgs map[int64]Role
+	// CurrentOrg is the organisation the user works in when a request names none: in
+	// Grafana, the one last switched to. 0 means the lowest id of Orgs.
+	CurrentOrg int64
 	// CannotAddExistingUsers simulates a custom role that may invite people but not add
 	// existing users (Grafana answers 403 when such a caller names an existing user).
 	CannotAddExistingUsers bool
@@ -63,8 +84,13 @@ type User struct {
 
 // Token is a service-account token.
 type Token struct {
-	Token   string
-	Name    string // the service account's name; its login is "sa-" + Name
+	// Token is the token itself. Empty: a valid one is generated (NewToken) when it is
+	// added. Any other value is kept as given, so that malformed tokens can be seeded to
+	// test Grafana's 401 for them (behaviour AUTH-1).
+	Token string
+	// Name is the service account's name; its login and email are
+	// "sa-<OrgID>-<name lower-cased, spaces as '-'>".
+	Name    string
 	OrgID   int64
 	Role    Role
 	Expired bool
@@ -82,23 +108,37 @@ type Email struct {
 	SentAt   time.Time
 }
 
+// invite is a saved invite and who made it; the inviter's fields are read when listing
+// (behaviour LIST-4).
+type invite struct {
+	dto      gen.TempUserDTO // InvitedBy* filled in when read
+	byUserID int64           // the inviting user, or 0
+	byToken  *Token          // the inviting service account's token, or nil
+}
+
 // Server is the fake Grafana. It is safe for concurrent use.
 type Server struct {
 	mu            sync.Mutex
+	version       version
 	orgs          map[int64]*Org
 	users         []*User
 	tokens        map[string]*Token
-	invites       []*gen.TempUserDTO // in creation order
-	lists         map[int64][]byte   // each org's encoded pending list; dropped on every change
+	invites       []*invite        // in creation order
+	lists         map[int64][]byte // each org's encoded pending list; dropped on every change
 	outbox        []Email
 	faultQueue    map[Operation][]Fault
 	calls         map[Operation]int
+	failedLogins  map[string][]time.Time // by lower-cased login, for the lockout (AUTH-7)
 	nextUserID    int64
 	nextInviteID  int64
 	smtp          bool
 	loginDisabled bool
+	anonymous     bool
 	userQuota     int // 0: none
 	lifetime      time.Duration
+	sweepEvery    time.Duration
+	sweptUpTo     time.Time // the time of the latest expiry sweep applied
+	started       time.Time // sweeps run at started + k·sweepEvery
 	now           func() time.Time
 	rootURL       string
 	rootURLSet    bool
@@ -106,46 +146,103 @@ type Server struct {
 	handler http.Handler
 }
 
-// New returns a fake Grafana with the default seed plus what opts add.
+// New returns a fake Grafana with the default seed plus what opts add. It panics when an
+// option is refused, as Grafana refuses to start (see NewServer for the error instead).
 func New(opts ...Option) *Server {
-	s := &Server{
-		orgs:       map[int64]*Org{1: {ID: 1, Name: "Main Org."}},
-		tokens:     map[string]*Token{},
-		faultQueue: map[Operation][]Fault{},
-		lists:      map[int64][]byte{},
-		calls:      map[Operation]int{},
-		nextUserID: 1,
-		smtp:       true,
-		lifetime:   24 * time.Hour,
-		now:        time.Now,
-		rootURL:    DefaultRootURL,
+	s, err := NewServer(opts...)
+	if err != nil {
+		panic(err)
 	}
+	return s
+}
+
+// NewServer is New that returns a refused option (an invite lifetime under 15 minutes, an
+// unknown Grafana version) as an error.
+func NewServer(opts ...Option) (*Server, error) {
+	s := &Server{
+		orgs:         map[int64]*Org{1: {ID: 1, Name: "Main Org."}},
+		tokens:       map[string]*Token{},
+		faultQueue:   map[Operation][]Fault{},
+		lists:        map[int64][]byte{},
+		calls:        map[Operation]int{},
+		failedLogins: map[string][]time.Time{},
+		nextUserID:   1,
+		smtp:         true,
+		lifetime:     DefaultInviteLifetime,
+		sweepEvery:   DefaultSweepInterval,
+		now:          time.Now,
+		rootURL:      DefaultRootURL,
+	}
+	v, err := parseVersion(DefaultGrafanaVersion)
+	if err != nil {
+		return nil, err
+	}
+	s.version = v
 	s.addUserLocked(User{Login: "admin", Email: "admin@localhost", Password: "admin", ServerAdmin: true, Orgs: map[int64]Role{1: gen.OrgRoleAdmin}})
 	s.addTokenLocked(Token{Token: DefaultAdminToken, Name: "fake-admin", OrgID: 1, Role: gen.OrgRoleAdmin})
 	for _, opt := range opts {
-		opt(s)
+		if opt == nil {
+			return nil, errors.New("fakegrafana: nil Option")
+		}
+		if err := opt(s); err != nil {
+			return nil, fmt.Errorf("fakegrafana: %w", err)
+		}
 	}
+	s.started = s.now()
+	s.sweptUpTo = s.started
 	s.handler = s.newHandler()
-	return s
+	return s, nil
 }
 
 // ServeHTTP answers one request as Grafana would.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// expireLocked flips pending invites older than the lifetime to Expired, as Grafana's
-// periodic job does.
-func (s *Server) expireLocked() {
-	if s.lifetime <= 0 {
+// GrafanaVersion is the release the fake behaves as, e.g. "13.0.0".
+func (s *Server) GrafanaVersion() string { return s.version.String() }
+
+// sweepLocked applies Grafana's expiry job (behaviour LIST-6): it runs every sweepEvery
+// from the start, and marks pending invites created at or before (run time − lifetime) as
+// Expired. Only the latest run that has come matters, so it is applied once, lazily.
+func (s *Server) sweepLocked() {
+	now := s.now()
+	if now.Before(s.sweptUpTo.Add(s.sweepEvery)) {
 		return
 	}
-	cutoff := s.now().Add(-s.lifetime)
+	runs := now.Sub(s.started) / s.sweepEvery
+	s.sweptUpTo = s.started.Add(runs * s.sweepEvery)
+	cutoff := s.sweptUpTo.Add(-s.lifetime)
 	for _, inv := range s.invites {
-		if inv.Status == gen.TempUserStatusInvitePending && inv.CreatedOn.Before(cutoff) {
-			inv.Status = gen.TempUserStatusExpired
+		if inv.dto.Status == gen.TempUserStatusInvitePending && !inv.dto.CreatedOn.After(cutoff) {
+			inv.dto.Status = gen.TempUserStatusExpired
 			s.changedLocked()
 		}
 	}
 }
 
-// changedLocked drops the encoded lists after a change of the invites.
+// changedLocked drops the encoded lists after a change of the invites or of their
+// inviters.
 func (s *Server) changedLocked() { clear(s.lists) }
+
+// readLocked returns inv as Grafana lists it, the inviter's fields read now.
+func (s *Server) readLocked(inv *invite) gen.TempUserDTO {
+	dto := inv.dto
+	switch {
+	case inv.byToken != nil:
+		login := serviceAccountLogin(inv.byToken.OrgID, inv.byToken.Name)
+		dto.InvitedByLogin, dto.InvitedByEmail, dto.InvitedByName = login, login, inv.byToken.Name
+	case inv.byUserID != 0:
+		if u := s.userByIDLocked(inv.byUserID); u != nil {
+			dto.InvitedByLogin, dto.InvitedByEmail, dto.InvitedByName = u.Login, u.Email, u.Name
+		}
+	}
+	return dto
+}
+
+func (s *Server) userByIDLocked(id int64) *User {
+	for _, u := range s.users {
+		if u.ID == id {
+			return u
+		}
+	}
+	return nil
+}

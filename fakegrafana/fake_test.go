@@ -48,6 +48,14 @@ func basic(user, pass string) string {
 
 var admin = bearer(fakegrafana.DefaultAdminToken)
 
+// Tokens of the seed of seeded, in Grafana's format.
+var (
+	editorToken  = fakegrafana.TokenFromSecret("editor")
+	org2Token    = fakegrafana.TokenFromSecret("org2")
+	expiredToken = fakegrafana.TokenFromSecret("expired")
+	revokedToken = fakegrafana.TokenFromSecret("revoked")
+)
+
 func serve(t *testing.T, s *fakegrafana.Server, c call) answer {
 	t.Helper()
 	req := httptest.NewRequestWithContext(t.Context(), c.method, c.path, strings.NewReader(c.body))
@@ -94,10 +102,10 @@ func seeded(opts ...fakegrafana.Option) *fakegrafana.Server {
 		fakegrafana.WithUser(fakegrafana.User{ID: 12, Login: "olga", Email: "olga@example.com", Password: "pw", Orgs: map[int64]gen.OrgRole{1: gen.OrgRoleViewer, 2: gen.OrgRoleAdmin}}),
 		fakegrafana.WithUser(fakegrafana.User{ID: 13, Login: "ed", Email: "ed@example.com", Password: "pw", Orgs: map[int64]gen.OrgRole{1: gen.OrgRoleEditor}, GrantAddUsers: true}),
 		fakegrafana.WithUser(fakegrafana.User{ID: 14, Login: "ria", Email: "ria@example.com", Password: "pw", Orgs: map[int64]gen.OrgRole{1: gen.OrgRoleAdmin}, CannotAddExistingUsers: true}),
-		fakegrafana.WithToken(fakegrafana.Token{Token: "glsa_editor", Name: "ed", OrgID: 1, Role: gen.OrgRoleEditor}),
-		fakegrafana.WithToken(fakegrafana.Token{Token: "glsa_org2", Name: "two", OrgID: 2, Role: gen.OrgRoleAdmin}),
-		fakegrafana.WithToken(fakegrafana.Token{Token: "glsa_expired", Name: "old", OrgID: 1, Role: gen.OrgRoleAdmin, Expired: true}),
-		fakegrafana.WithToken(fakegrafana.Token{Token: "glsa_revoked", Name: "gone", OrgID: 1, Role: gen.OrgRoleAdmin, Revoked: true}),
+		fakegrafana.WithToken(fakegrafana.Token{Token: editorToken, Name: "ed", OrgID: 1, Role: gen.OrgRoleEditor}),
+		fakegrafana.WithToken(fakegrafana.Token{Token: org2Token, Name: "two", OrgID: 2, Role: gen.OrgRoleAdmin}),
+		fakegrafana.WithToken(fakegrafana.Token{Token: expiredToken, Name: "old", OrgID: 1, Role: gen.OrgRoleAdmin, Expired: true}),
+		fakegrafana.WithToken(fakegrafana.Token{Token: revokedToken, Name: "gone", OrgID: 1, Role: gen.OrgRoleAdmin, Revoked: true}),
 	}
 	return fakegrafana.New(append(base, opts...)...)
 }
@@ -107,6 +115,10 @@ func authBody(msgID, msg string) string {
 }
 
 func msg(m string) string { return fmt.Sprintf(`{"message":%q}`, m) }
+
+// traced is a message body with the traceID Grafana adds where an internal error stood
+// behind the answer (ERR-1).
+func traced(m string) string { return fmt.Sprintf(`{"message":%q,"traceID":""}`, m) }
 
 func TestAuthentication(t *testing.T) {
 	s := seeded()
@@ -119,8 +131,8 @@ func TestAuthentication(t *testing.T) {
 		{"no credentials", call{auth: ""}, 401, authBody("auth.unauthorized", "Unauthorized")},
 		{"unknown scheme", call{auth: "Token abc"}, 401, authBody("auth.unauthorized", "Unauthorized")},
 		{"invalid token", call{auth: bearer("glsa_nope")}, 401, authBody("api-key.invalid", "Invalid API key")},
-		{"expired token", call{auth: bearer("glsa_expired")}, 401, authBody("api-key.expired", "Expired API key")},
-		{"revoked token", call{auth: bearer("glsa_revoked")}, 401, authBody("api-key.revoked", "Revoked API key")},
+		{"expired token", call{auth: bearer(expiredToken)}, 401, authBody("api-key.expired", "Expired API key")},
+		{"revoked token", call{auth: bearer(revokedToken)}, 401, authBody("api-key.revoked", "Revoked API key")},
 		{"token for another org (header)", call{auth: admin, header: map[string]string{"X-Grafana-Org-Id": "2"}}, 401,
 			authBody("api-key.organization-mismatch", "API key does not belong to the requested organization")},
 		{"token for another org (targetOrgId)", call{auth: admin, path: invites + "?targetOrgId=2"}, 401,
@@ -160,12 +172,12 @@ func TestAccessControl(t *testing.T) {
 		name string
 		c    call
 	}{
-		{"editor token lists", call{method: http.MethodGet, path: invites, auth: bearer("glsa_editor")}},
-		{"editor token invites", call{method: http.MethodPost, path: invites, auth: bearer("glsa_editor"), body: `{"loginOrEmail":"a@b.co","role":"Viewer"}`}},
-		{"editor token revokes", call{method: http.MethodPatch, path: invites + "/abc/revoke", auth: bearer("glsa_editor")}},
+		{"editor token lists", call{method: http.MethodGet, path: invites, auth: bearer(editorToken)}},
+		{"editor token invites", call{method: http.MethodPost, path: invites, auth: bearer(editorToken), body: `{"loginOrEmail":"a@b.co","role":"Viewer"}`}},
+		{"editor token revokes", call{method: http.MethodPatch, path: invites + "/abc/revoke", auth: bearer(editorToken)}},
 		{"viewer user", call{method: http.MethodGet, path: invites, auth: basic("olga", "pw")}},
 		{"user not in the org", call{method: http.MethodGet, path: invites, auth: basic("dave", "pw"), header: map[string]string{"X-Grafana-Org-Id": "1"}}},
-		{"access control before body binding", call{method: http.MethodPost, path: invites, auth: bearer("glsa_editor"), body: `nonsense`}},
+		{"access control before body binding", call{method: http.MethodPost, path: invites, auth: bearer(editorToken), body: `nonsense`}},
 	}
 	for _, tt := range denied {
 		t.Run(tt.name, func(t *testing.T) {
@@ -216,7 +228,7 @@ func TestAddInviteBinding(t *testing.T) {
 			a := serve(t, s, call{method: http.MethodPost, path: invites, auth: admin, body: tt.body, contentType: tt.contentType})
 			require.Equal(t, tt.status, a.status, a.body)
 			if tt.status == 400 {
-				assert.JSONEq(t, msg("bad request data"), a.body)
+				assert.JSONEq(t, traced("bad request data"), a.body)
 				assert.Empty(t, s.Invites())
 				return
 			}
@@ -266,7 +278,7 @@ func TestAddInviteNewInvitee(t *testing.T) {
 	t.Run("SMTP not configured: 412 after saving", func(t *testing.T) {
 		s := fakegrafana.New(fakegrafana.WithSMTP(false))
 		a := invite(t, s, `{"loginOrEmail":"bob@example.com","role":"Viewer","sendEmail":true}`, 412)
-		assert.JSONEq(t, msg("SMTP not configured, check your grafana.ini config file's [smtp] section"), a.body)
+		assert.JSONEq(t, traced("SMTP not configured, check your grafana.ini config file's [smtp] section"), a.body)
 		inv := s.Invites()
 		require.Len(t, inv, 1, "the invite was saved")
 		assert.Equal(t, gen.TempUserStatusInvitePending, inv[0].Status)
@@ -319,14 +331,14 @@ func TestAddInviteChecks(t *testing.T) {
 	})
 	t.Run("existing user by login, named by login", func(t *testing.T) {
 		s := seeded()
-		a := serve(t, s, call{method: http.MethodPost, path: invites, auth: bearer("glsa_org2"), body: `{"loginOrEmail":"ERIN","role":"Viewer"}`})
+		a := serve(t, s, call{method: http.MethodPost, path: invites, auth: bearer(org2Token), body: `{"loginOrEmail":"ERIN","role":"Viewer"}`})
 		require.Equal(t, 200, a.status)
 		assert.JSONEq(t, `{"message":"Existing Grafana user erin added to org Second Org","userId":11}`, a.body)
 	})
 	t.Run("existing user already a member", func(t *testing.T) {
 		s := seeded()
 		a := invite(t, s, `{"loginOrEmail":"Erin@example.com","role":"Viewer"}`, 412)
-		assert.JSONEq(t, msg("User Erin@example.com is already added to organization"), a.body)
+		assert.JSONEq(t, traced("User Erin@example.com is already added to organization"), a.body)
 	})
 	t.Run("existing user, caller may not add users", func(t *testing.T) {
 		s := seeded()
@@ -339,7 +351,7 @@ func TestAddInviteChecks(t *testing.T) {
 	t.Run("existing user added, email fails without SMTP: 500 but added", func(t *testing.T) {
 		s := seeded(fakegrafana.WithSMTP(false))
 		a := invite(t, s, `{"loginOrEmail":"dave","role":"Viewer","sendEmail":true}`, 500)
-		assert.JSONEq(t, msg("Failed to send email invited_to_org"), a.body)
+		assert.JSONEq(t, traced("Failed to send email invited_to_org"), a.body)
 		assert.Equal(t, gen.OrgRoleViewer, s.Members(1)["dave"])
 	})
 	t.Run("existing user added with email", func(t *testing.T) {
@@ -371,7 +383,7 @@ func TestListPending(t *testing.T) {
 	invite(t, s, `{"loginOrEmail":"b@example.com","role":"Viewer"}`, 200) // same second as a
 	at(20 * time.Minute)
 	invite(t, s, `{"loginOrEmail":"gone@example.com","role":"Viewer"}`, 200)
-	serve(t, s, call{method: http.MethodPost, path: invites, auth: bearer("glsa_org2"), body: `{"loginOrEmail":"other@example.com","role":"Viewer"}`})
+	serve(t, s, call{method: http.MethodPost, path: invites, auth: bearer(org2Token), body: `{"loginOrEmail":"other@example.com","role":"Viewer"}`})
 	gone := s.Invites()[3]
 	require.Equal(t, 200, serve(t, s, call{method: http.MethodPatch, path: invites + "/" + gone.Code + "/revoke", auth: admin}).status)
 
@@ -383,7 +395,7 @@ func TestListPending(t *testing.T) {
 		return out
 	}
 	got := list(t, s, admin, nil)
-	assert.Equal(t, []string{"b@example.com", "a@example.com", "old@example.com"}, emails(got), "pending only, this org only, newest first")
+	assert.Equal(t, []string{"a@example.com", "b@example.com", "old@example.com"}, emails(got), "pending only, this org only, newest first by second, ties in ascending id")
 
 	t.Run("all 14 keys", func(t *testing.T) {
 		a := serve(t, s, call{method: http.MethodGet, path: invites, auth: admin})
@@ -399,18 +411,18 @@ func TestListPending(t *testing.T) {
 	})
 	t.Run("old invites expire and leave the list", func(t *testing.T) {
 		at(65 * time.Minute)
-		assert.Equal(t, []string{"b@example.com", "a@example.com"}, emails(list(t, s, admin, nil)))
+		assert.Equal(t, []string{"a@example.com", "b@example.com"}, emails(list(t, s, admin, nil)))
 		assert.Equal(t, gen.TempUserStatusExpired, s.Invites()[0].Status)
 	})
 	t.Run("the other org sees its own", func(t *testing.T) {
-		assert.Equal(t, []string{"other@example.com"}, emails(list(t, s, bearer("glsa_org2"), nil)))
+		assert.Equal(t, []string{"other@example.com"}, emails(list(t, s, bearer(org2Token), nil)))
 	})
 }
 
 func TestRevoke(t *testing.T) {
 	s := seeded()
 	invite(t, s, `{"loginOrEmail":"bob@example.com","role":"Viewer"}`, 200)
-	serve(t, s, call{method: http.MethodPost, path: invites, auth: bearer("glsa_org2"), body: `{"loginOrEmail":"x@example.com","role":"Viewer"}`})
+	serve(t, s, call{method: http.MethodPost, path: invites, auth: bearer(org2Token), body: `{"loginOrEmail":"x@example.com","role":"Viewer"}`})
 	mine, theirs := s.Invites()[0].Code, s.Invites()[1].Code
 	revoke := func(code, auth, method string) answer {
 		return serve(t, s, call{method: method, path: invites + "/" + code + "/revoke", auth: auth})
@@ -561,13 +573,16 @@ func TestStartRootURL(t *testing.T) {
 // TestEncodedListMatchesGenerated pins the fake's cached list encoding to what the
 // generated response type writes.
 func TestEncodedListMatchesGenerated(t *testing.T) {
-	s := fakegrafana.New()
+	now := time.Now()
+	s := fakegrafana.New(fakegrafana.WithClock(func() time.Time { return now }))
 	invite(t, s, `{"loginOrEmail":"a@example.com","name":"<A & B>","role":"Viewer"}`, 200)
 	invite(t, s, `{"loginOrEmail":"b@example.com","role":"Editor","sendEmail":true}`, 200)
 	got := serve(t, s, call{method: http.MethodGet, path: invites, auth: admin})
 	inv := s.Invites()
 	rec := httptest.NewRecorder()
-	require.NoError(t, gen.GetPendingOrgInvites200JSONResponse{inv[1], inv[0]}.VisitGetPendingOrgInvitesResponse(rec))
+	// Made within one second: listed in ascending id (LIST-2).
+	require.Equal(t, inv[0].CreatedOn.Unix(), inv[1].CreatedOn.Unix(), "the two invites must share a second")
+	require.NoError(t, gen.GetPendingOrgInvites200JSONResponse{inv[0], inv[1]}.VisitGetPendingOrgInvitesResponse(rec))
 	assert.Equal(t, rec.Body.String(), got.body)
 	assert.Equal(t, rec.Header().Get("Content-Type"), got.header.Get("Content-Type"))
 	again := serve(t, s, call{method: http.MethodGet, path: invites, auth: admin})
@@ -577,21 +592,21 @@ func TestEncodedListMatchesGenerated(t *testing.T) {
 func TestSeedingAtRunTime(t *testing.T) {
 	s := fakegrafana.New()
 	s.AddOrg(3, "Third")
-	s.AddToken(fakegrafana.Token{Token: "glsa_three", Name: "three", OrgID: 3, Role: gen.OrgRoleAdmin})
+	three := s.AddToken(fakegrafana.Token{Name: "three", OrgID: 3, Role: gen.OrgRoleAdmin})
 	id := s.AddUser(fakegrafana.User{Login: "zoe", Email: "zoe@example.com", Password: "pw", Orgs: map[int64]gen.OrgRole{3: gen.OrgRoleViewer}})
 	assert.Equal(t, gen.OrgRoleViewer, s.Members(3)["zoe"])
 
-	a := serve(t, s, call{method: http.MethodPost, path: invites, auth: bearer("glsa_three"), body: `{"loginOrEmail":"x@example.com","role":"Viewer"}`})
+	a := serve(t, s, call{method: http.MethodPost, path: invites, auth: bearer(three), body: `{"loginOrEmail":"x@example.com","role":"Viewer"}`})
 	require.Equal(t, 200, a.status, a.body)
 	assert.Equal(t, int64(3), s.Invites()[0].OrgID)
-	a = serve(t, s, call{method: http.MethodPost, path: invites, auth: bearer("glsa_three"), body: `{"loginOrEmail":"Zoe","role":"Viewer"}`})
+	a = serve(t, s, call{method: http.MethodPost, path: invites, auth: bearer(three), body: `{"loginOrEmail":"Zoe","role":"Viewer"}`})
 	assert.Equal(t, 412, a.status, "zoe (user %d) is a member of org 3", id)
 
 	s.SetUserQuota(2) // admin and zoe
-	a = serve(t, s, call{method: http.MethodPost, path: invites, auth: bearer("glsa_three"), body: `{"loginOrEmail":"y@example.com","role":"Viewer"}`})
+	a = serve(t, s, call{method: http.MethodPost, path: invites, auth: bearer(three), body: `{"loginOrEmail":"y@example.com","role":"Viewer"}`})
 	assert.Equal(t, 403, a.status)
 	s.SetUserQuota(0)
 	s.SetLoginFormDisabled(true)
-	a = serve(t, s, call{method: http.MethodPost, path: invites, auth: bearer("glsa_three"), body: `{"loginOrEmail":"y@example.com","role":"Viewer"}`})
+	a = serve(t, s, call{method: http.MethodPost, path: invites, auth: bearer(three), body: `{"loginOrEmail":"y@example.com","role":"Viewer"}`})
 	assert.Equal(t, 400, a.status)
 }

@@ -21,17 +21,17 @@ func (s *Server) newHandler() http.Handler {
 	strict := gen.NewStrictHandlerWithOptions(strictServer{s}, []gen.StrictMiddlewareFunc{s.grafanaChain, s.faults},
 		gen.StrictHTTPServerOptions{
 			RequestErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, _ error) {
-				writeMessage(w, http.StatusBadRequest, msgBadRequest)
+				writeJSON(w, http.StatusBadRequest, traced(msgBadRequest))
 			},
 			ResponseErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, _ error) {
-				writeMessage(w, http.StatusInternalServerError, "Internal server error")
+				writeJSON(w, http.StatusInternalServerError, traced(msgInternal))
 			},
 		})
 	gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{
 		BaseURL:    "/api",
 		BaseRouter: mux,
 		ErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, _ error) {
-			writeMessage(w, http.StatusBadRequest, msgBadRequest)
+			writeJSON(w, http.StatusBadRequest, traced(msgBadRequest))
 		},
 	})
 	// Grafana's router has no 405: another method, or an unknown path, is 404.
@@ -40,7 +40,7 @@ func (s *Server) newHandler() http.Handler {
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !strings.HasPrefix(r.URL.Path, "/") { // "*" and the like, which ServeMux answers without a body
-			writeMessage(w, http.StatusBadRequest, msgBadRequest)
+			writeJSON(w, http.StatusBadRequest, traced(msgBadRequest))
 			return
 		}
 		// Grafana ignores an org id it cannot parse; the generated router would answer 400.

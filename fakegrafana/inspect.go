@@ -11,10 +11,10 @@ import (
 func (s *Server) Invites() []gen.TempUserDTO {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.expireLocked()
+	s.sweepLocked()
 	out := make([]gen.TempUserDTO, len(s.invites))
 	for i, inv := range s.invites {
-		out[i] = *inv
+		out[i] = s.readLocked(inv)
 	}
 	return out
 }

@@ -5,13 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"mime"
 	"net/http"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/grafana-invites/grafana-invites/gen"
+	"github.com/grafana-invites/grafana-invites/internal/emailaddr"
 )
 
 // addOrgInviteRules: Grafana checks the user quota, then binds the body.
@@ -28,7 +29,8 @@ func bindAddOrgInvite(r *http.Request, request any) (any, error) {
 	return req, nil
 }
 
-// AddOrgInvite is POST /api/org/invites, with Grafana's checks in Grafana's order.
+// AddOrgInvite is POST /api/org/invites, with Grafana's checks in Grafana's order
+// (docs/grafana-behaviour.md, ADD-4 to ADD-14).
 func (h strictServer) AddOrgInvite(ctx context.Context, req gen.AddOrgInviteRequestObject) (gen.AddOrgInviteResponseObject, error) {
 	s, caller, form := h.s, callerOf(ctx), req.Body
 	sendEmail := form.SendEmail != nil && *form.SendEmail
@@ -39,9 +41,8 @@ func (h strictServer) AddOrgInvite(ctx context.Context, req gen.AddOrgInviteRequ
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	org := s.orgs[caller.orgID]
 	orgName := ""
-	if org != nil {
+	if org := s.orgs[caller.orgID]; org != nil {
 		orgName = org.Name
 	}
 
@@ -50,12 +51,13 @@ func (h strictServer) AddOrgInvite(ctx context.Context, req gen.AddOrgInviteRequ
 			return gen.AddOrgInvite403JSONResponse{ForbiddenJSONResponse: gen.ForbiddenJSONResponse(errBody(msgCannotAddExisting))}, nil
 		}
 		if _, member := u.Orgs[caller.orgID]; member {
-			return gen.AddOrgInvite412JSONResponse(errBody("User " + form.LoginOrEmail + " is already added to organization")), nil
+			return gen.AddOrgInvite412JSONResponse(traced("User " + form.LoginOrEmail + " is already added to organization")), nil
 		}
 		u.Orgs[caller.orgID] = form.Role
-		if sendEmail {
+		s.changedLocked()
+		if sendEmail && emailaddr.Valid(u.Email) { // ADD-8: no mail, and no error, for an address Grafana refuses
 			if !s.smtp {
-				return gen.AddOrgInvite500JSONResponse{InternalServerErrorJSONResponse: gen.InternalServerErrorJSONResponse(errBody(msgEmailFailed))}, nil
+				return gen.AddOrgInvite500JSONResponse{InternalServerErrorJSONResponse: gen.InternalServerErrorJSONResponse(traced(msgEmailFailed))}, nil
 			}
 			s.outbox = append(s.outbox, Email{To: u.Email, Template: "invited_to_org", OrgID: caller.orgID, SentAt: now})
 		}
@@ -66,36 +68,40 @@ func (h strictServer) AddOrgInvite(ctx context.Context, req gen.AddOrgInviteRequ
 	}
 
 	if s.loginDisabled {
-		return gen.AddOrgInvite400JSONResponse{BadRequestJSONResponse: gen.BadRequestJSONResponse(errBody(msgLoginDisabled))}, nil
+		return gen.AddOrgInvite400JSONResponse{BadRequestJSONResponse: gen.BadRequestJSONResponse(errBody(s.version.loginDisabledMessage()))}, nil
+	}
+	if s.version.newUserNeedsUsersCreate() && !caller.serverAdmin {
+		return gen.AddOrgInvite403JSONResponse{ForbiddenJSONResponse: gen.ForbiddenJSONResponse(errBody(msgCannotCreateUser))}, nil
 	}
 	s.nextInviteID++
-	created := now.Truncate(1e9)
-	inv := &gen.TempUserDTO{
-		ID:             s.nextInviteID,
-		OrgID:          caller.orgID,
-		Name:           deref(form.Name),
-		Email:          form.LoginOrEmail,
-		Role:           form.Role,
-		InvitedByLogin: caller.login,
-		InvitedByEmail: caller.email,
-		InvitedByName:  caller.name,
-		Code:           newCode(),
-		Status:         gen.TempUserStatusInvitePending,
-		EmailSent:      false,
-		EmailSentOn:    created,
-		CreatedOn:      created,
+	created := now.Truncate(time.Second) // Grafana stores Unix seconds (LIST-3)
+	inv := &invite{
+		dto: gen.TempUserDTO{
+			ID:          s.nextInviteID,
+			OrgID:       caller.orgID,
+			Name:        deref(form.Name),
+			Email:       form.LoginOrEmail,
+			Role:        form.Role,
+			Code:        newCode(),
+			Status:      gen.TempUserStatusInvitePending,
+			EmailSent:   false,
+			EmailSentOn: created,
+			CreatedOn:   created,
+		},
+		byUserID: caller.userID,
+		byToken:  caller.token,
 	}
-	inv.URL = s.rootURL + "invite/" + inv.Code
+	inv.dto.URL = s.rootURL + "invite/" + inv.dto.Code
 	s.invites = append(s.invites, inv)
 	s.changedLocked()
 
-	if sendEmail && isEmail(form.LoginOrEmail) {
+	if sendEmail && emailaddr.Valid(form.LoginOrEmail) {
 		if !s.smtp {
-			// The invite stays saved and pending, with emailSent false.
-			return gen.AddOrgInvite412JSONResponse(errBody(msgSMTPNotConfigured)), nil
+			// The invite stays saved and pending, with emailSent false (ADD-10).
+			return gen.AddOrgInvite412JSONResponse(traced(msgSMTPNotConfigured)), nil
 		}
-		inv.EmailSent = true
-		s.outbox = append(s.outbox, Email{To: form.LoginOrEmail, Template: "new_user_invite", OrgID: caller.orgID, Code: inv.Code, SentAt: now})
+		inv.dto.EmailSent = true
+		s.outbox = append(s.outbox, Email{To: form.LoginOrEmail, Template: "new_user_invite", OrgID: caller.orgID, Code: inv.dto.Code, SentAt: now})
 		return gen.AddOrgInvite200JSONResponse{Message: "Sent invite to " + form.LoginOrEmail}, nil
 	}
 	return gen.AddOrgInvite200JSONResponse{Message: "Created invite for " + form.LoginOrEmail}, nil
@@ -112,17 +118,21 @@ func bindInviteForm(r *http.Request) (gen.AddInviteForm, error) {
 	if err != nil || mt != "application/json" {
 		return gen.AddInviteForm{}, errBind
 	}
-	raw, err := io.ReadAll(r.Body)
-	if err != nil {
-		return gen.AddInviteForm{}, err // *http.MaxBytesError, or the client went away
-	}
 	var in struct {
 		LoginOrEmail string  `json:"loginOrEmail"`
 		Name         string  `json:"name"`
 		Role         *string `json:"role"`
 		SendEmail    bool    `json:"sendEmail"`
 	}
-	if err := json.Unmarshal(raw, &in); err != nil || in.LoginOrEmail == "" || in.Role == nil {
+	// Only the first JSON value is decoded: trailing bytes are ignored (ADD-2).
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return gen.AddInviteForm{}, err
+		}
+		return gen.AddInviteForm{}, errBind
+	}
+	if in.LoginOrEmail == "" || in.Role == nil {
 		return gen.AddInviteForm{}, errBind
 	}
 	role, ok := parseRole(*in.Role)

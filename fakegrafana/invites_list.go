@@ -1,6 +1,7 @@
 package fakegrafana
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -9,26 +10,24 @@ import (
 	"github.com/grafana-invites/grafana-invites/gen"
 )
 
-// GetPendingOrgInvites is GET /api/org/invites: pending invites of the current org,
-// newest first.
+// GetPendingOrgInvites is GET /api/org/invites: the pending invites of the current org
+// (of every org in org −1, ORG-5), newest first by creation second, ties in ascending id
+// (LIST-1 to LIST-6).
 func (h strictServer) GetPendingOrgInvites(ctx context.Context, _ gen.GetPendingOrgInvitesRequestObject) (gen.GetPendingOrgInvitesResponseObject, error) {
 	s, caller := h.s, callerOf(ctx)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.expireLocked()
+	s.sweepLocked()
 	if body, ok := s.lists[caller.orgID]; ok {
 		return encodedList(body), nil
 	}
 	out := make(gen.GetPendingOrgInvites200JSONResponse, 0)
-	for i := len(s.invites) - 1; i >= 0; i-- {
-		if inv := s.invites[i]; inv.OrgID == caller.orgID && inv.Status == gen.TempUserStatusInvitePending {
-			out = append(out, *inv)
+	for _, inv := range s.invites {
+		if (inv.dto.OrgID == caller.orgID || caller.orgID < 0) && inv.dto.Status == gen.TempUserStatusInvitePending {
+			out = append(out, s.readLocked(inv))
 		}
 	}
-	newestFirst := func(a, b gen.TempUserDTO) int { return b.CreatedOn.Compare(a.CreatedOn) }
-	if !slices.IsSortedFunc(out, newestFirst) { // only an injected clock going back unsorts them
-		slices.SortStableFunc(out, newestFirst)
-	}
+	slices.SortStableFunc(out, listOrder)
 	body, err := json.Marshal(out)
 	if err != nil {
 		return nil, err
@@ -38,10 +37,20 @@ func (h strictServer) GetPendingOrgInvites(ctx context.Context, _ gen.GetPending
 	return encodedList(body), nil
 }
 
+// listOrder is Grafana's ORDER BY created DESC over Unix seconds, with ties in database
+// (ascending id) order (LIST-2).
+func listOrder(a, b gen.TempUserDTO) int {
+	if c := b.CreatedOn.Unix() - a.CreatedOn.Unix(); c != 0 {
+		return cmp.Compare(c, 0)
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
 // encodedList is a pending list already encoded as gen.GetPendingOrgInvites200JSONResponse
 // would write it: the list is encoded once per change, not once per request.
 type encodedList []byte
 
+// VisitGetPendingOrgInvitesResponse writes the list.
 func (b encodedList) VisitGetPendingOrgInvitesResponse(w http.ResponseWriter) error {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)

@@ -1,5 +1,7 @@
 package fakegrafana
 
+import "strings"
+
 // AddUser adds a user at run time and returns its id.
 func (s *Server) AddUser(u User) int64 {
 	s.mu.Lock()
@@ -7,11 +9,48 @@ func (s *Server) AddUser(u User) int64 {
 	return s.addUserLocked(u)
 }
 
-// AddToken adds a service-account token at run time.
-func (s *Server) AddToken(t Token) {
+// UpdateUser changes the user whose login is login (case-insensitively) at run time, as
+// Grafana's admin would: rename, switch the current org, change the password. It reports
+// whether the user exists. Invites read their inviter's fields when listed (LIST-4).
+func (s *Server) UpdateUser(login string, edit func(u *User)) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.addTokenLocked(t)
+	for _, u := range s.users {
+		if strings.EqualFold(u.Login, login) {
+			id := u.ID
+			edit(u)
+			u.ID = id // the id is the user's identity
+			if u.Orgs == nil {
+				u.Orgs = map[int64]Role{}
+			}
+			s.changedLocked()
+			return true
+		}
+	}
+	return false
+}
+
+// DeleteUser deletes the user whose login is login (case-insensitively) at run time and
+// reports whether it existed. The invites it made then list empty inviter fields.
+func (s *Server) DeleteUser(login string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, u := range s.users {
+		if strings.EqualFold(u.Login, login) {
+			s.users = append(s.users[:i], s.users[i+1:]...)
+			s.changedLocked()
+			return true
+		}
+	}
+	return false
+}
+
+// AddToken adds a service-account token at run time and returns it: Token.Token, or the
+// token generated when that is empty.
+func (s *Server) AddToken(t Token) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.addTokenLocked(t)
 }
 
 // AddOrg adds an organisation at run time.
@@ -31,8 +70,12 @@ func (s *Server) addUserLocked(u User) int64 {
 	return u.ID
 }
 
-func (s *Server) addTokenLocked(t Token) {
+func (s *Server) addTokenLocked(t Token) string {
+	if t.Token == "" {
+		t.Token = NewToken()
+	}
 	s.tokens[t.Token] = &t
+	return t.Token
 }
 
 func cloneRoles(m map[int64]Role) map[int64]Role {
@@ -55,6 +98,13 @@ func (s *Server) SetLoginFormDisabled(disabled bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.loginDisabled = disabled
+}
+
+// SetAnonymousAccess switches anonymous access at run time (see WithAnonymousAccess).
+func (s *Server) SetAnonymousAccess(enabled bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.anonymous = enabled
 }
 
 // SetUserQuota changes the user quota at run time (0: none).

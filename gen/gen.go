@@ -411,11 +411,17 @@ type ClientInterface interface {
 	// GetPendingOrgInvites Get pending invites.
 	//
 	// Lists the invites of the current organisation whose status is `InvitePending`, newest
-	// first. The answer is always a JSON array (`[]` when there are none), never `null`. It
+	// first **by creation second**: invites created within the same second come back in
+	// ascending `id` (database order), not newest first. A client choosing "the newest
+	// invite of an address" must break ties itself: the higher `id` is the newer invite.
+	// The answer is always a JSON array (`[]` when there are none), never `null`. It
 	// is not paginated and takes no filter: to find the invites of one address, list and
 	// match `email` (Grafana stores the address exactly as it was sent; compare
 	// case-insensitively). Invites older than Grafana's `[users]
-	// user_invite_max_lifetime_duration` (default 24h) become `Expired` and leave the list.
+	// user_invite_max_lifetime_duration` (default 24h) become `Expired` at the next run of a
+	// cleanup job (every 10 minutes), and then leave the list. A server admin working in
+	// organisation −1 (see Organisation above) gets the pending invites of every
+	// organisation.
 	//
 	// Corresponds with GET /org/invites (the `GetPendingOrgInvites` operationId).
 	GetPendingOrgInvites(ctx context.Context, params *GetPendingOrgInvitesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -503,8 +509,11 @@ type ClientInterface interface {
 	// as PATCH, and its router has no 405: a DELETE answers 404 `{"message":"Not found"}`,
 	// indistinguishable from an unknown invite, and revokes nothing.
 	//
-	// Grafana before late 2024 answered 200 for an unknown code; current versions answer
-	// 404 `Invite not found`.
+	// **Older releases:** before the fix of 28 October 2024 (CVE-2024-10452; first fixed in
+	// 10.4.13, 11.0.8, 11.1.9, 11.2.4, 11.3.1 and every release from 11.4.0), revoke looked
+	// nothing up: an unknown code answered 200 `Invite revoked`, and an invite of another
+	// organisation was revoked too. Current releases answer 404 `Invite not found` and 403
+	// for another organisation's invite.
 	//
 	// Corresponds with PATCH /org/invites/{invitation_code}/revoke (the `RevokeInvite` operationId).
 	RevokeInvite(ctx context.Context, invitationCode string, params *RevokeInviteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -513,11 +522,17 @@ type ClientInterface interface {
 // GetPendingOrgInvites Get pending invites.
 //
 // Lists the invites of the current organisation whose status is `InvitePending`, newest
-// first. The answer is always a JSON array (`[]` when there are none), never `null`. It
+// first **by creation second**: invites created within the same second come back in
+// ascending `id` (database order), not newest first. A client choosing "the newest
+// invite of an address" must break ties itself: the higher `id` is the newer invite.
+// The answer is always a JSON array (`[]` when there are none), never `null`. It
 // is not paginated and takes no filter: to find the invites of one address, list and
 // match `email` (Grafana stores the address exactly as it was sent; compare
 // case-insensitively). Invites older than Grafana's `[users]
-// user_invite_max_lifetime_duration` (default 24h) become `Expired` and leave the list.
+// user_invite_max_lifetime_duration` (default 24h) become `Expired` at the next run of a
+// cleanup job (every 10 minutes), and then leave the list. A server admin working in
+// organisation −1 (see Organisation above) gets the pending invites of every
+// organisation.
 //
 // Corresponds with GET /org/invites (the `GetPendingOrgInvites` operationId).
 func (c *Client) GetPendingOrgInvites(ctx context.Context, params *GetPendingOrgInvitesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -635,8 +650,11 @@ func (c *Client) AddOrgInvite(ctx context.Context, params *AddOrgInviteParams, b
 // as PATCH, and its router has no 405: a DELETE answers 404 `{"message":"Not found"}`,
 // indistinguishable from an unknown invite, and revokes nothing.
 //
-// Grafana before late 2024 answered 200 for an unknown code; current versions answer
-// 404 `Invite not found`.
+// **Older releases:** before the fix of 28 October 2024 (CVE-2024-10452; first fixed in
+// 10.4.13, 11.0.8, 11.1.9, 11.2.4, 11.3.1 and every release from 11.4.0), revoke looked
+// nothing up: an unknown code answered 200 `Invite revoked`, and an invite of another
+// organisation was revoked too. Current releases answer 404 `Invite not found` and 403
+// for another organisation's invite.
 //
 // Corresponds with PATCH /org/invites/{invitation_code}/revoke (the `RevokeInvite` operationId).
 func (c *Client) RevokeInvite(ctx context.Context, invitationCode string, params *RevokeInviteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -844,11 +862,17 @@ type ClientWithResponsesInterface interface {
 	// GetPendingOrgInvitesWithResponse Get pending invites.
 	//
 	// Lists the invites of the current organisation whose status is `InvitePending`, newest
-	// first. The answer is always a JSON array (`[]` when there are none), never `null`. It
+	// first **by creation second**: invites created within the same second come back in
+	// ascending `id` (database order), not newest first. A client choosing "the newest
+	// invite of an address" must break ties itself: the higher `id` is the newer invite.
+	// The answer is always a JSON array (`[]` when there are none), never `null`. It
 	// is not paginated and takes no filter: to find the invites of one address, list and
 	// match `email` (Grafana stores the address exactly as it was sent; compare
 	// case-insensitively). Invites older than Grafana's `[users]
-	// user_invite_max_lifetime_duration` (default 24h) become `Expired` and leave the list.
+	// user_invite_max_lifetime_duration` (default 24h) become `Expired` at the next run of a
+	// cleanup job (every 10 minutes), and then leave the list. A server admin working in
+	// organisation −1 (see Organisation above) gets the pending invites of every
+	// organisation.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -938,8 +962,11 @@ type ClientWithResponsesInterface interface {
 	// as PATCH, and its router has no 405: a DELETE answers 404 `{"message":"Not found"}`,
 	// indistinguishable from an unknown invite, and revokes nothing.
 	//
-	// Grafana before late 2024 answered 200 for an unknown code; current versions answer
-	// 404 `Invite not found`.
+	// **Older releases:** before the fix of 28 October 2024 (CVE-2024-10452; first fixed in
+	// 10.4.13, 11.0.8, 11.1.9, 11.2.4, 11.3.1 and every release from 11.4.0), revoke looked
+	// nothing up: an unknown code answered 200 `Invite revoked`, and an invite of another
+	// organisation was revoked too. Current releases answer 404 `Invite not found` and 403
+	// for another organisation's invite.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1178,11 +1205,17 @@ func (r RevokeInviteResponse) ContentType() string {
 // GetPendingOrgInvitesWithResponse Get pending invites.
 //
 // Lists the invites of the current organisation whose status is `InvitePending`, newest
-// first. The answer is always a JSON array (`[]` when there are none), never `null`. It
+// first **by creation second**: invites created within the same second come back in
+// ascending `id` (database order), not newest first. A client choosing "the newest
+// invite of an address" must break ties itself: the higher `id` is the newer invite.
+// The answer is always a JSON array (`[]` when there are none), never `null`. It
 // is not paginated and takes no filter: to find the invites of one address, list and
 // match `email` (Grafana stores the address exactly as it was sent; compare
 // case-insensitively). Invites older than Grafana's `[users]
-// user_invite_max_lifetime_duration` (default 24h) become `Expired` and leave the list.
+// user_invite_max_lifetime_duration` (default 24h) become `Expired` at the next run of a
+// cleanup job (every 10 minutes), and then leave the list. A server admin working in
+// organisation −1 (see Organisation above) gets the pending invites of every
+// organisation.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -1290,8 +1323,11 @@ func (c *ClientWithResponses) AddOrgInviteWithResponse(ctx context.Context, para
 // as PATCH, and its router has no 405: a DELETE answers 404 `{"message":"Not found"}`,
 // indistinguishable from an unknown invite, and revokes nothing.
 //
-// Grafana before late 2024 answered 200 for an unknown code; current versions answer
-// 404 `Invite not found`.
+// **Older releases:** before the fix of 28 October 2024 (CVE-2024-10452; first fixed in
+// 10.4.13, 11.0.8, 11.1.9, 11.2.4, 11.3.1 and every release from 11.4.0), revoke looked
+// nothing up: an unknown code answered 200 `Invite revoked`, and an invite of another
+// organisation was revoked too. Current releases answer 404 `Invite not found` and 403
+// for another organisation's invite.
 //
 // Returns a wrapper object for the known response body format(s).
 //

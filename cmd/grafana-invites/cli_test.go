@@ -238,6 +238,12 @@ func TestReadDesiredEdgeCases(t *testing.T) {
 			`line 3: "not-an-address" is not an email address`,
 			"line 4: the email is empty",
 		}},
+		{name: "addresses Grafana refuses", csv: "email,role\n@example.com,Viewer\nfoo@,Viewer\na@b@c.com,Viewer\nadmin@localhost,Viewer\nok@example.com.,Viewer\n", want: []string{"ok@example.com.:Viewer:"}, problems: []string{
+			`line 2: "@example.com" is not an email address`,
+			`line 3: "foo@" is not an email address`,
+			`line 4: "a@b@c.com" is not an email address`,
+			`line 5: "admin@localhost" is not an email address`,
+		}},
 		{name: "no header columns", csv: "mail,level\na@example.com,Viewer\n", problems: []string{
 			`line 1: the header has no "email" column; want a header line such as: email,role,name`,
 			`line 1: the header has no "role" column; want a header line such as: email,role,name`,

@@ -28,10 +28,12 @@ func listenFake(ctx context.Context, addr string, opts ...fakegrafana.Option) (s
 		return "", nil, err
 	}
 	root := "http://" + ln.Addr().String() + "/"
-	srv := &http.Server{
-		Handler:           fakegrafana.New(append([]fakegrafana.Option{fakegrafana.WithRootURL(root)}, opts...)...),
-		ReadHeaderTimeout: 10 * time.Second,
+	fake, err := fakegrafana.NewServer(append([]fakegrafana.Option{fakegrafana.WithRootURL(root)}, opts...)...)
+	if err != nil {
+		_ = ln.Close()
+		return "", nil, err
 	}
+	srv := &http.Server{Handler: fake, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	return root, srv.Shutdown, nil
 }
@@ -42,8 +44,9 @@ func runServeFake(ctx context.Context, args []string, e *env) int {
 	addr := fs.String("addr", "127.0.0.1:3000", "address to listen on (port 0 picks a free one)")
 	smtp := fs.Bool("smtp", true, "behave as a Grafana with SMTP configured")
 	loginDisabled := fs.Bool("login-disabled", false, "behave as a Grafana whose login form is disabled")
+	version := fs.String("grafana-version", fakegrafana.DefaultGrafanaVersion, "behave as this Grafana release, e.g. 11.2.0 (9.0.0 and later)")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: grafana-invites serve-fake [--addr HOST:PORT] [--smtp=false] [--login-disabled]")
+		fmt.Fprintln(e.stderr, "Usage: grafana-invites serve-fake [--addr HOST:PORT] [--smtp=false] [--login-disabled] [--grafana-version X.Y.Z]")
 		fmt.Fprintln(e.stderr, "Serves an in-memory Grafana with the default seed until SIGINT or SIGTERM.")
 		fs.PrintDefaults()
 	}
@@ -53,11 +56,15 @@ func runServeFake(ctx context.Context, args []string, e *env) int {
 	if fs.NArg() > 0 {
 		return fail(e, usagef("serve-fake takes no arguments, got %q", fs.Args()))
 	}
-	root, stop, err := listenFake(ctx, *addr, fakegrafana.WithSMTP(*smtp), fakegrafana.WithLoginFormDisabled(*loginDisabled))
+	if _, err := fakegrafana.NewServer(fakegrafana.WithGrafanaVersion(*version)); err != nil {
+		return fail(e, usagef("serve-fake: --grafana-version: %v", strings.TrimPrefix(err.Error(), "fakegrafana: ")))
+	}
+	root, stop, err := listenFake(ctx, *addr, fakegrafana.WithSMTP(*smtp), fakegrafana.WithLoginFormDisabled(*loginDisabled),
+		fakegrafana.WithGrafanaVersion(*version))
 	if err != nil {
 		return fail(e, usagef("serve-fake: cannot listen on %s: %v", *addr, err))
 	}
-	fmt.Fprintf(e.stdout, "fake Grafana listening on %s\n", root)
+	fmt.Fprintf(e.stdout, "fake Grafana %s listening on %s\n", *version, root)
 	fmt.Fprintf(e.stdout, "GRAFANA_URL=%s\n", root)
 	fmt.Fprintf(e.stdout, "GRAFANA_TOKEN=%s\n", fakegrafana.DefaultAdminToken)
 	fmt.Fprintln(e.stdout, "basic auth: admin / admin (server admin); org 1 \"Main Org.\"")

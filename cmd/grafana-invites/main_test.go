@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -93,38 +94,52 @@ func TestUsage(t *testing.T) {
 
 // TestServeFakeStopsOnSignal runs the real binary, talks to the fake it serves, then sends
 // SIGTERM (and, in a second run, SIGINT) and expects a clean exit.
+// serveFake runs serve-fake as a real process (this test binary as the command) with args
+// and returns its URL, its printed token, the process and the rest of its stdout.
+func serveFake(t *testing.T, args ...string) (string, string, *exec.Cmd, io.Reader) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), os.Args[0], append([]string{"serve-fake", "--addr", "127.0.0.1:0"}, args...)...) //nolint:gosec // re-runs this test binary as the command
+	cmd.Env = append(os.Environ(), "GRAFANA_INVITES_BE_MAIN=1")
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+
+	lines := bufio.NewScanner(stdout)
+	var url, token string
+	for lines.Scan() && (url == "" || token == "") {
+		line := lines.Text()
+		if v, ok := strings.CutPrefix(line, "GRAFANA_URL="); ok {
+			url = v
+		}
+		if v, ok := strings.CutPrefix(line, "GRAFANA_TOKEN="); ok {
+			token = v
+		}
+	}
+	require.NotEmpty(t, url)
+	return url, token, cmd, stdout
+}
+
+// call sends one request to a served fake with the token and returns status and body.
+func callFake(t *testing.T, method, url, token string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(t.Context(), method, url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	require.NoError(t, resp.Body.Close())
+	return resp.StatusCode, strings.TrimSpace(string(body))
+}
+
 func TestServeFakeStopsOnSignal(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
-			cmd := exec.CommandContext(t.Context(), os.Args[0], "serve-fake", "--addr", "127.0.0.1:0") //nolint:gosec // re-runs this test binary as the command
-			cmd.Env = append(os.Environ(), "GRAFANA_INVITES_BE_MAIN=1")
-			stdout, err := cmd.StdoutPipe()
-			require.NoError(t, err)
-			require.NoError(t, cmd.Start())
-			t.Cleanup(func() { _ = cmd.Process.Kill() })
-
-			lines := bufio.NewScanner(stdout)
-			var url, token string
-			for lines.Scan() && (url == "" || token == "") {
-				line := lines.Text()
-				if v, ok := strings.CutPrefix(line, "GRAFANA_URL="); ok {
-					url = v
-				}
-				if v, ok := strings.CutPrefix(line, "GRAFANA_TOKEN="); ok {
-					token = v
-				}
-			}
-			require.NotEmpty(t, url)
+			url, token, cmd, stdout := serveFake(t)
 			assert.Equal(t, fakegrafana.DefaultAdminToken, token)
-
-			req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, url+"api/org/invites", nil)
-			req.Header.Set("Authorization", "Bearer "+token)
-			resp, err := http.DefaultClient.Do(req)
-			require.NoError(t, err)
-			body, _ := io.ReadAll(resp.Body)
-			require.NoError(t, resp.Body.Close())
-			assert.Equal(t, http.StatusOK, resp.StatusCode)
-			assert.Equal(t, "[]", strings.TrimSpace(string(body)))
+			status, body := callFake(t, http.MethodGet, url+"api/org/invites", token)
+			assert.Equal(t, http.StatusOK, status)
+			assert.Equal(t, "[]", body)
 
 			require.NoError(t, cmd.Process.Signal(sig))
 			rest, _ := io.ReadAll(stdout)
@@ -132,4 +147,30 @@ func TestServeFakeStopsOnSignal(t *testing.T) {
 			assert.Contains(t, string(rest), "stopped")
 		})
 	}
+}
+
+// TestServeFakeVersionProfiles: --grafana-version 11.2.0 behaves as a Grafana before the
+// revoke fix (200 for an unknown code), the default as a current one (404); the printed
+// token has Grafana's format and checksum.
+func TestServeFakeVersionProfiles(t *testing.T) {
+	const unknown = "api/org/invites/Q2zr6UuKDaWlJgmjE3U8w0pPBrVpTm/revoke"
+	for _, tt := range []struct {
+		args   []string
+		status int
+	}{
+		{[]string{"--grafana-version", "11.2.0"}, http.StatusOK},
+		{nil, http.StatusNotFound},
+	} {
+		t.Run(fmt.Sprint(tt.args), func(t *testing.T) {
+			url, token, _, _ := serveFake(t, tt.args...)
+			assert.Regexp(t, `^glsa_[0-9A-Za-z]{32}_[0-9a-f]{8}$`, token)
+			secret := strings.Split(token, "_")[1]
+			assert.Equal(t, token, fakegrafana.TokenFromSecret(secret), "the checksum holds")
+			status, body := callFake(t, http.MethodPatch, url+unknown, token)
+			assert.Equal(t, tt.status, status, body)
+		})
+	}
+	code, _, stderr := runCLI(t, nil, "", "serve-fake", "--grafana-version", "8.0.0")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "9.0.0 and later")
 }

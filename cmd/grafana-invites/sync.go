@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/grafana-invites/grafana-invites/api"
+	"github.com/grafana-invites/grafana-invites/internal/emailaddr"
 )
 
 // csvProblems lists every problem of a CSV file, with line numbers.
@@ -93,7 +94,7 @@ func readDesired(data []byte) (desired []api.Desired, warnings []string, err err
 		case email == "":
 			probs = append(probs, fmt.Sprintf("line %d: the email is empty", line))
 			continue
-		case !strings.Contains(email, "@") || strings.ContainsAny(email, " \t"):
+		case !emailaddr.Valid(email): // Grafana's own rule, shared with the fake
 			probs = append(probs, fmt.Sprintf("line %d: %q is not an email address", line, email))
 			continue
 		}

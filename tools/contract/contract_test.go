@@ -89,8 +89,8 @@ func TestFakeConformsToContract(t *testing.T) {
 		fakegrafana.WithOrg(2, "Second"),
 		fakegrafana.WithUser(fakegrafana.User{Login: "dave", Email: "dave@example.com", Password: "pw", Orgs: map[int64]fakegrafana.Role{2: "Viewer"}}),
 		fakegrafana.WithUser(fakegrafana.User{Login: "ed", Email: "ed@example.com", Password: "pw", Orgs: map[int64]fakegrafana.Role{1: "Editor"}, GrantAddUsers: true}),
-		fakegrafana.WithToken(fakegrafana.Token{Token: "glsa_editor", Name: "e", OrgID: 1, Role: "Editor"}),
-		fakegrafana.WithToken(fakegrafana.Token{Token: "glsa_org2", Name: "two", OrgID: 2, Role: "Admin"}),
+		fakegrafana.WithToken(fakegrafana.Token{Token: fakegrafana.TokenFromSecret("editor"), Name: "e", OrgID: 1, Role: "Editor"}),
+		fakegrafana.WithToken(fakegrafana.Token{Token: fakegrafana.TokenFromSecret("org2"), Name: "two", OrgID: 2, Role: "Admin"}),
 	)
 	_, router := loadSpec(t, strings.TrimSuffix(fg.URL, "/"))
 	vt := &validatingTransport{t: t, router: router, seen: map[string]bool{}}
@@ -107,13 +107,13 @@ func TestFakeConformsToContract(t *testing.T) {
 		_, _ = c.Invite(ctx, api.InviteRequest{LoginOrEmail: login, Role: role, SendEmail: email, Name: "N"})
 	}
 
-	inv(admin, "a@example.com", api.RoleEditor, false)                          // 200 created
-	inv(admin, "b@example.com", api.RoleViewer, true)                           // 200 sent
-	inv(admin, "dave", api.RoleViewer, false)                                   // 200 existing user
-	inv(admin, "dave", api.RoleViewer, false)                                   // 412 member
-	inv(client(api.WithBasicAuth("ed", "pw")), "x@example.com", "Admin", false) // 403 escalation
-	inv(client(api.WithToken("glsa_editor")), "x@example.com", "Viewer", false) // 403 access denied
-	inv(client(api.WithToken("glsa_nope")), "x@example.com", "Viewer", false)   // 401
+	inv(admin, "a@example.com", api.RoleEditor, false)                                                  // 200 created
+	inv(admin, "b@example.com", api.RoleViewer, true)                                                   // 200 sent
+	inv(admin, "dave", api.RoleViewer, false)                                                           // 200 existing user
+	inv(admin, "dave", api.RoleViewer, false)                                                           // 412 member
+	inv(client(api.WithBasicAuth("ed", "pw")), "x@example.com", "Admin", false)                         // 403 escalation
+	inv(client(api.WithToken(fakegrafana.TokenFromSecret("editor"))), "x@example.com", "Viewer", false) // 403 access denied
+	inv(client(api.WithToken("glsa_nope")), "x@example.com", "Viewer", false)                           // 401
 	fg.SetSMTP(false)
 	inv(admin, "c@example.com", api.RoleViewer, true) // 412 SMTP
 	fg.AddUser(fakegrafana.User{Login: "fay", Email: "fay@example.com", Orgs: map[int64]fakegrafana.Role{}})
@@ -127,13 +127,14 @@ func TestFakeConformsToContract(t *testing.T) {
 	l, err := admin.ListPending(ctx) // 200
 	require.NoError(t, err)
 	require.NotEmpty(t, l)
-	_, _ = client(api.WithToken("glsa_editor")).ListPending(ctx)
+	_, _ = client(api.WithToken(fakegrafana.TokenFromSecret("editor"))).ListPending(ctx)
 	_, _ = client(api.WithToken("glsa_nope")).ListPending(ctx)
+	_, _ = client(api.WithToken(fakegrafana.NewToken())).ListPending(ctx) // 401 without messageId
 
 	require.NoError(t, admin.Revoke(ctx, l[0].Code))        // 200
 	_ = admin.Revoke(ctx, "Q2zr6UuKDaWlJgmjE3U8w0pPBrVpTm") // 404
-	_, _ = client(api.WithToken("glsa_org2")).Invite(ctx, api.InviteRequest{LoginOrEmail: "z@example.com", Role: "Viewer"})
-	other, err := client(api.WithToken("glsa_org2")).ListPending(ctx)
+	_, _ = client(api.WithToken(fakegrafana.TokenFromSecret("org2"))).Invite(ctx, api.InviteRequest{LoginOrEmail: "z@example.com", Role: "Viewer"})
+	other, err := client(api.WithToken(fakegrafana.TokenFromSecret("org2"))).ListPending(ctx)
 	require.NoError(t, err)
 	_ = admin.Revoke(ctx, other[0].Code)                              // 403
 	_ = client(api.WithToken("glsa_nope")).Revoke(ctx, other[0].Code) // 401
