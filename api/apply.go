@@ -172,7 +172,11 @@ func (c *Client) Apply(ctx context.Context, p *Plan, opts ApplyOptions) (*Report
 // applyCreate invites one address (after revoking its mismatched invites, if any), under
 // the address's lock so that EnsureInvited through the same client cannot race it.
 func (c *Client) applyCreate(ctx context.Context, e ReportEntry, name string, sendEmail bool, replace []Invite) ReportEntry {
-	unlock := c.locks.lock(e.Email)
+	unlock, err := c.locks.lock(ctx, e.Email)
+	if err != nil {
+		e.Outcome, e.Err = OutcomeFailed, err
+		return e
+	}
 	defer unlock()
 	if len(replace) > 0 {
 		if _, err := c.revokeAll(ctx, replace); err != nil {

@@ -18,6 +18,8 @@ func (c *Client) FindPending(ctx context.Context, email string) ([]Invite, error
 	if err != nil {
 		return nil, err
 	}
+	ctx, release := c.bound(ctx)
+	defer release()
 	all, err := c.ListPending(ctx)
 	if err != nil {
 		return nil, err
@@ -29,6 +31,8 @@ func (c *Client) FindPending(ctx context.Context, email string) ([]Invite, error
 // and returns those it revoked. When some revokes fail, it returns the ones that succeeded
 // with the failures joined in the error.
 func (c *Client) RevokeByEmail(ctx context.Context, email string) ([]Invite, error) {
+	ctx, release := c.bound(ctx) // WithTimeout bounds the list and every revoke together
+	defer release()
 	pending, err := c.FindPending(ctx, email)
 	if err != nil {
 		return nil, err

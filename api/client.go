@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,12 +43,12 @@ type Client struct {
 	editors   []gen.RequestEditorFn
 	retry     RetryPolicy
 	logger    *slog.Logger // nil: no logging
+	secrets   redactor     // scrubbed from what servers echo
 	maxBody   int64
 	// locks is shared by copies: it serialises EnsureInvited and Apply per address alone.
 	// Scoping it to the organisation would let a client of the default organisation (no org
 	// id) race its WithOrgID(1) copy when 1 is that default.
 	locks *keyedMutex
-	bufs  *bufferPool // shared by copies: response buffers
 	// wait sleeps between attempts; tests replace it to observe the backoff.
 	wait func(ctx context.Context, d time.Duration) error
 }
@@ -112,7 +113,6 @@ func New(grafanaURL string, opts ...Option) (*Client, error) {
 		logger:    cfg.logger,
 		maxBody:   cfg.maxResponseBytes,
 		locks:     newKeyedMutex(),
-		bufs:      new(bufferPool),
 		wait:      sleep,
 	}
 	if cfg.httpClient != nil {
@@ -121,6 +121,8 @@ func New(grafanaURL string, opts ...Option) (*Client, error) {
 	} else {
 		c.httpc = &http.Client{}
 	}
+	c.httpc.CheckRedirect = checkRedirect(c.httpc.CheckRedirect)
+	c.secrets = clientSecrets(cfg.token, cfg.basicUser, cfg.basicPass)
 	switch {
 	case cfg.hasToken:
 		c.auth = TokenEditor(cfg.token)
@@ -130,42 +132,102 @@ func New(grafanaURL string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// apiBase checks a Grafana root URL and returns the base of its API:
-// the URL with a path ending in "/api/".
+// apiBase checks a Grafana root URL and returns the base of its API: the URL with a path
+// ending in "/api/". Errors never repeat the URL's user info, query or fragment.
+//
+// Refused: an empty, relative or opaque URL; a scheme other than http and https; no host; a
+// port outside 1–65535; user info; a query or a fragment, even empty ("?", "#"); "." or ".."
+// path segments. Normalised: a path ending in "/api" in any case is the API base, written
+// "/api"; trailing slashes are dropped before "/api/" is added.
 func apiBase(raw string) (string, error) {
 	if strings.TrimSpace(raw) == "" {
 		return "", errors.New("grafana: New: the Grafana URL is empty")
 	}
+	shown := safeURL(raw)
 	u, err := url.Parse(raw)
 	if err != nil {
-		// url.Error repeats the input, which may hold credentials: keep only the cause.
 		var ue *url.Error
 		if errors.As(err, &ue) {
-			err = ue.Err
+			err = ue.Err // url.Error repeats the input, which may hold credentials
 		}
-		return "", fmt.Errorf("grafana: New: the Grafana URL cannot be parsed: %w", err)
+		return "", fmt.Errorf("grafana: New: the Grafana URL %q cannot be parsed: %s", shown, scrubURLParts(raw, err.Error()))
 	}
 	switch {
-	case u.Scheme == "" || u.Host == "" && u.Opaque == "":
-		return "", fmt.Errorf("grafana: New: the Grafana URL %q is not absolute; want http(s)://host[:port][/path]", raw)
-	case u.Scheme != "http" && u.Scheme != "https":
-		return "", fmt.Errorf("grafana: New: the Grafana URL has scheme %q; want http or https", u.Scheme)
-	case u.Host == "":
-		return "", errors.New("grafana: New: the Grafana URL has no host")
+	case u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https":
+		return "", fmt.Errorf("grafana: New: the Grafana URL has scheme %q; want http or https", printable(u.Scheme, 20))
+	case u.Scheme == "" || u.Opaque != "" || u.Host == "" && !strings.HasPrefix(raw[len(u.Scheme)+1:], "//"):
+		return "", fmt.Errorf("grafana: New: the Grafana URL %q is not absolute; want http(s)://host[:port][/path]", shown)
 	case u.User != nil:
 		return "", errors.New("grafana: New: the Grafana URL holds credentials; pass them with WithBasicAuth or WithToken instead")
+	case u.Hostname() == "":
+		return "", fmt.Errorf("grafana: New: the Grafana URL %q has no host", shown)
 	case u.RawQuery != "" || u.ForceQuery:
 		return "", errors.New("grafana: New: the Grafana URL has a query; pass the root URL only")
-	case u.Fragment != "":
+	case u.Fragment != "" || strings.Contains(raw, "#"):
 		return "", errors.New("grafana: New: the Grafana URL has a fragment; pass the root URL only")
 	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "", fmt.Errorf("grafana: New: the Grafana URL %q has port %s; want 1 to 65535", shown, printable(p, 12))
+		}
+	}
+	for _, seg := range strings.Split(u.Path, "/") {
+		if seg == "." || seg == ".." {
+			return "", fmt.Errorf("grafana: New: the Grafana URL %q has a %q path segment; pass the path as Grafana serves it", shown, seg)
+		}
+	}
 	p := strings.TrimRight(u.EscapedPath(), "/")
-	if !strings.HasSuffix(p, "/api") {
-		p += "/api"
+	if len(p) >= 4 && strings.EqualFold(p[len(p)-4:], "/api") {
+		p = p[:len(p)-4]
 	}
 	u.RawPath = ""
 	u.Path = ""
-	return u.String() + p + "/", nil
+	return u.String() + p + "/api/", nil
+}
+
+// safeURL is raw as errors may show it: without user info, query or fragment, printable.
+func safeURL(raw string) string {
+	s := raw
+	if i := strings.IndexAny(s, "?#"); i >= 0 {
+		s = s[:i]
+	}
+	start := 0
+	if i := strings.Index(s, "//"); i >= 0 {
+		start = i + 2
+	}
+	end := len(s)
+	if i := strings.IndexByte(s[start:], '/'); i >= 0 {
+		end = start + i
+	}
+	if at := strings.LastIndexByte(s[start:end], '@'); at >= 0 {
+		s = s[:start] + s[start+at+1:]
+	}
+	return printable(s, 200)
+}
+
+// scrubURLParts removes raw's user info, query and fragment from msg, a parser's message
+// about raw.
+func scrubURLParts(raw, msg string) string {
+	var parts []string
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		parts = append(parts, raw[i+1:])
+		raw = raw[:i]
+	}
+	if at := strings.LastIndexByte(raw, '@'); at >= 0 {
+		start := strings.Index(raw, "//") + 2
+		if start < 2 {
+			start = 0
+		}
+		if start <= at {
+			parts = append(parts, raw[start:at])
+		}
+	}
+	for _, p := range parts {
+		if p != "" {
+			msg = strings.ReplaceAll(msg, p, redacted)
+		}
+	}
+	return printable(msg, 200)
 }
 
 // WithOrgID returns a copy of c that acts on the organisation id, through the
@@ -230,8 +292,10 @@ func WithOrgID(id int64) Option {
 }
 
 // WithHTTPClient sends requests through a copy of hc: its Transport, Jar and
-// CheckRedirect are used, hc itself is never changed. Its Timeout, if any, bounds each
-// attempt; WithTimeout bounds the whole call.
+// CheckRedirect are used, hc itself is never changed. The client's redirect policy runs
+// before hc's CheckRedirect (see the package documentation). hc's Timeout, if any, bounds
+// each attempt: an attempt of ListPending or Revoke that hits it is a transient failure,
+// retried within WithTimeout; an Invite is not retried once sent.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
@@ -254,7 +318,10 @@ func WithUserAgent(ua string) Option {
 }
 
 // WithTimeout bounds each call as a whole, retries and backoff included (default
-// DefaultTimeout). It must be positive; use the context for longer or shorter calls.
+// DefaultTimeout): Invite, ListPending and Revoke; FindPending, RevokeByEmail and
+// EnsureInvited with all their requests (and EnsureInvited's wait for another call on the
+// same address). Plan and Apply bound each request they send, not the whole run, which
+// the context bounds. It must be positive; a context deadline that comes earlier wins.
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {

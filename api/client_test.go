@@ -99,11 +99,27 @@ func TestNewURL(t *testing.T) {
 		{"/grafana", "", "not absolute"},
 		{"ftp://example.com", "", `scheme "ftp"`},
 		{"mailto:x@example.com", "", `scheme "mailto"`},
-		{"https://", "", "not absolute"},
+		{"https://", "", "no host"},
 		{"https://admin:secret@example.com", "", "holds credentials"},
 		{"https://example.com/?orgId=1", "", "has a query"},
 		{"https://example.com/#x", "", "has a fragment"},
 		{"https://exa mple.com", "", "cannot be parsed"},
+		// Secrets in a refused URL are never repeated.
+		{"//admin:s3cret@host:3000/", "", "not absolute"},
+		{"http://admin:s3cret@/grafana/", "", "holds credentials"},
+		{"/grafana?auth_token=glsa_s3cretToken", "", "not absolute"},
+		{"https://a dmin:s3cret@example.com/", "", "cannot be parsed"},
+		{"https://example.com/?auth_token=glsa_s3cretToken", "", "has a query"},
+		// Refused or normalised, consistently.
+		{"http://127.0.0.1:99999999/", "", "port 99999999; want 1 to 65535"},
+		{"http://127.0.0.1:0/", "", "port 0"},
+		{"https://example.com/#", "", "has a fragment"},
+		{"https://example.com/?", "", "has a query"},
+		{"https://example.com/a/../", "", `".." path segment`},
+		{"https://example.com/./grafana/", "", `"." path segment`},
+		{"https://example.com/API", "https://example.com/api/", ""},
+		{"https://example.com/grafana/Api/", "https://example.com/grafana/api/", ""},
+		{"https://example.com:8443/grafana", "https://example.com:8443/grafana/api/", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -112,6 +128,7 @@ func TestNewURL(t *testing.T) {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tt.err)
 				assert.NotContains(t, err.Error(), "secret")
+				assert.NotContains(t, err.Error(), "s3cret")
 				return
 			}
 			require.NoError(t, err)

@@ -27,10 +27,29 @@
 // X-Grafana-Org-Id header; without it Grafana uses the credentials' default organisation. A
 // service-account token only works in its own organisation.
 //
-// Credentials are added to each request by a request editor, never by a transport, so
-// net/http's rule of dropping Authorization on a redirect to another host still protects the
-// token. Tokens, passwords and invitation codes never appear in errors or log records:
-// codes are shortened to their first characters.
+// Credentials are added to each request by a request editor, never by a transport. Tokens,
+// passwords and invitation codes never appear in errors or log records: codes in paths are
+// shortened to their first characters, and what a server echoes back (a body, a header, a
+// redirect target) is scrubbed of the client's token, password and Basic credentials and
+// of the call's invitation code (see APIError). A 2xx body that does not decode is
+// described by position and kind, never quoted: it holds codes.
+//
+// # Redirects
+//
+// Every client follows redirects by these rules, before any CheckRedirect of
+// WithHTTPClient's client: a POST is never redirected (its error names the Location, and the
+// invite is not sent twice); https is never followed to http; no Referer is sent;
+// Authorization and Cookie are dropped on any change of scheme, host or port; at most 10
+// redirects are followed in a call, and redirect errors are not retried.
+//
+// # Memory and time
+//
+// A successful answer is capped at WithMaxResponseBytes and an error body at 1 MiB; a
+// Content-Length pre-sizes buffers only up to 1 MiB, whatever it announces. The pending list
+// is decoded as it streams in when it is larger than that: the peak heap of ListPending stays
+// near the size of the decoded list (BENCHMARKS.md). WithTimeout bounds each call as a
+// whole, retries included, and each workflow call as a whole (see WithTimeout);
+// WithHTTPClient's Timeout bounds one attempt, retried when the call is idempotent.
 //
 // # Errors
 //

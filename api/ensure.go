@@ -45,15 +45,22 @@ type EnsureResult struct {
 //     and a saved one is returned as created rather than invited twice.
 //
 // Concurrent calls for the same address through one Client (and its WithOrgID copies) are
-// serialised, so they create one invite. Across processes Grafana offers no such guarantee.
+// serialised, so they create one invite; a call waiting for another ends with its context.
+// Across processes Grafana offers no such guarantee. WithTimeout bounds the call as a whole
+// (waiting, listing, inviting and listing again), not each request.
 func (c *Client) EnsureInvited(ctx context.Context, req EnsureRequest) (*EnsureResult, error) {
 	form, err := inviteForm(req.InviteRequest)
 	if err != nil {
 		return nil, err
 	}
 	req.Role = form.Role
+	ctx, release := c.bound(ctx) // WithTimeout bounds the whole call, the wait for the lock too
+	defer release()
 	key := NormalizeEmail(req.LoginOrEmail)
-	unlock := c.locks.lock(key)
+	unlock, err := c.locks.lock(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("grafana: waiting for another call inviting %s: %w", req.LoginOrEmail, err)
+	}
 	defer unlock()
 
 	pending, err := c.FindPending(ctx, key) // newest first

@@ -13,6 +13,11 @@ import (
 // APIError is an answer of Grafana other than 2xx. Whatever the body was (one of Grafana's
 // three JSON error shapes, HTML from a proxy, empty or truncated), the status is kept.
 //
+// A server may echo what it was sent. Every field here is scrubbed of the client's token,
+// its password, the base64 of its Basic credentials and the invitation code of the call
+// (each 6 characters or more, and their JSON-escaped forms), which read "[REDACTED]"; Body
+// is the raw body with the same replacements.
+//
 // Compare with the sentinels (errors.Is(err, api.ErrNotFound)) or extract the details with
 // errors.As.
 type APIError struct { //nolint:revive // APIError is the documented name (errors.As(err, &*api.APIError)), as in go-tfe
@@ -22,7 +27,8 @@ type APIError struct { //nolint:revive // APIError is the documented name (error
 	// in it is shortened to its first characters.
 	Method string
 	URL    string
-	// Message is Grafana's "message", or, when the body was not JSON, a short excerpt of it.
+	// Message is Grafana's "message", or, when the body was not JSON, a short excerpt of it;
+	// Error() shows it stripped of control and invisible format characters.
 	Message string
 	// MessageID is Grafana's "messageId" of authentication errors, e.g. "api-key.invalid".
 	MessageID string
@@ -30,9 +36,10 @@ type APIError struct { //nolint:revive // APIError is the documented name (error
 	TraceID string
 	// AccessErrorID is the "accessErrorId" of access-control denials.
 	AccessErrorID string
-	// RetryAfter is the raw Retry-After header, if any.
+	// RetryAfter is the Retry-After header, if any.
 	RetryAfter string
-	// Body is the raw body, at most 1 MiB; BodyTruncated reports that there was more.
+	// Body is the body, at most 1 MiB, secrets replaced (see above); BodyTruncated
+	// reports that there was more.
 	Body          []byte
 	BodyTruncated bool
 
@@ -145,27 +152,28 @@ func (e *ValidationError) Error() string {
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInput }
 
 // newAPIError builds the error of a non-2xx answer from its (bounded) body.
-func newAPIError(method, url string, resp *http.Response, body []byte, truncated bool) *APIError {
+func newAPIError(method, url string, resp *http.Response, body []byte, truncated bool, redact redactor) *APIError {
 	e := &APIError{
 		StatusCode:    resp.StatusCode,
 		Method:        method,
 		URL:           url,
-		RetryAfter:    resp.Header.Get("Retry-After"),
-		Body:          body,
+		RetryAfter:    redact.scrub(resp.Header.Get("Retry-After")),
+		Body:          redact.scrubBytes(body), // before any excerpt cuts a secret in two
 		BodyTruncated: truncated,
 	}
+	body = e.Body
 	var eb gen.ErrorResponseBody
 	if err := json.Unmarshal(body, &eb); err == nil {
-		e.Message = deref(eb.Message)
-		e.MessageID = deref(eb.MessageID)
-		e.TraceID = deref(eb.TraceID)
-		e.AccessErrorID = deref(eb.AccessErrorID)
+		e.Message = redact.scrub(deref(eb.Message))
+		e.MessageID = redact.scrub(deref(eb.MessageID))
+		e.TraceID = redact.scrub(deref(eb.TraceID))
+		e.AccessErrorID = redact.scrub(deref(eb.AccessErrorID))
 		if e.Message == "" {
-			e.Message = deref(eb.Error)
+			e.Message = redact.scrub(deref(eb.Error))
 		}
 		return e
 	}
-	e.Message = excerpt(body, resp.Header.Get("Content-Type"))
+	e.Message = redact.scrub(excerpt(body, resp.Header.Get("Content-Type")))
 	return e
 }
 
@@ -183,20 +191,6 @@ func excerpt(body []byte, contentType string) string {
 		s = s[:i]
 	}
 	return printable(s, 200)
-}
-
-// printable drops control characters from s and shortens it to maxLen bytes.
-func printable(s string, maxLen int) string {
-	s = strings.Map(func(r rune) rune {
-		if isControl(r) {
-			return -1
-		}
-		return r
-	}, s)
-	if len(s) > maxLen {
-		s = strings.ToValidUTF8(s[:maxLen], "") + "…"
-	}
-	return s
 }
 
 func firstNonEmpty(a, b string) string {

@@ -101,7 +101,7 @@ func TestSuccessBodyProblems(t *testing.T) {
 		{name: "HTML with 200 (wrong URL)", ct: "text/html", body: "<!doctype html><html>Grafana</html>", want: api.ErrInvalidResponse},
 		{name: "empty 200", ct: "application/json", body: "", want: api.ErrInvalidResponse},
 		{name: "wrong shape", ct: "application/json", body: `{"message":"x"}`, want: api.ErrInvalidResponse},
-		{name: "over the cap", ct: "application/json", body: "[" + strings.Repeat(`{"id":1},`, 400) + `{"id":1}]`, opts: []api.Option{api.WithMaxResponseBytes(1024)}, want: api.ErrResponseTooLarge},
+		{name: "over the cap", ct: "application/json", body: "[" + strings.Repeat(`{"id":1,"code":"abc","email":"a@b.c"},`, 400) + `{"id":1}]`, opts: []api.Option{api.WithMaxResponseBytes(1024)}, want: api.ErrResponseTooLarge},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync"
 	"time"
 )
 
@@ -28,14 +27,9 @@ func (e *transportError) Unwrap() error { return e.err }
 // do runs r, with retries and within the client's timeout, and decodes a 2xx JSON body into
 // out (unless out is nil). Every other outcome is an error: *APIError for another status.
 func (c *Client) do(ctx context.Context, r request, out any) error {
-	deadline := time.Now().Add(c.timeout)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d // the caller's earlier bound governs
-	} else {
-		var release context.CancelFunc
-		ctx, release = context.WithDeadline(ctx, deadline)
-		defer release()
-	}
+	ctx, release := c.bound(ctx)
+	defer release()
+	deadline, _ := ctx.Deadline()
 	for attempt := 1; ; attempt++ {
 		var start time.Time
 		if c.logger != nil {
@@ -48,7 +42,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		if err == nil {
 			return nil
 		}
-		if attempt >= c.retry.MaxAttempts || !shouldRetry(r.op.idempotent, err) || ctx.Err() != nil {
+		if attempt >= c.retry.MaxAttempts || ctx.Err() != nil || !shouldRetry(r.op.idempotent, err) {
 			return c.wrap(r, err)
 		}
 		wait := c.retryWait(attempt, err)
@@ -56,9 +50,19 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			return c.wrap(r, err) // no time left to wait: the last error now, not a timeout later
 		}
 		if werr := c.wait(ctx, wait); werr != nil {
-			return fmt.Errorf("grafana: %s: %w after attempt %d: %w", c.where(r), werr, attempt, err)
+			return fmt.Errorf("grafana: %s: %w after attempt %d: %w", c.where(r), werr, attempt, c.wrap(r, err))
 		}
 	}
+}
+
+// bound gives ctx the client's timeout (WithTimeout), unless ctx already ends earlier.
+// Workflows bound themselves once, so that their requests share one bound.
+func (c *Client) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	deadline := time.Now().Add(c.timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		return ctx, func() {} // the caller's earlier bound governs
+	}
+	return context.WithDeadline(ctx, deadline)
 }
 
 // sleep waits for d, or until ctx ends (then it returns the context's cause).
@@ -90,7 +94,7 @@ func (c *Client) attempt(ctx context.Context, r request, out any) (int, error) {
 	}
 	req, err := http.NewRequestWithContext(ctx, r.op.method, r.url, body)
 	if err != nil {
-		return 0, fmt.Errorf("grafana: %s: building the request: %w", c.where(r), err)
+		return 0, fmt.Errorf("grafana: %s: building the request: %w", c.where(r), r.redact().scrubError(err))
 	}
 	h := req.Header
 	if r.body != nil {
@@ -108,45 +112,69 @@ func (c *Client) attempt(ctx context.Context, r request, out any) (int, error) {
 	}
 	for i, ed := range c.editors {
 		if err := ed(ctx, req); err != nil {
-			return 0, fmt.Errorf("grafana: request editor %d (WithRequestEditor): %w", i+1, err)
+			return 0, fmt.Errorf("grafana: request editor %d (WithRequestEditor): %w", i+1, r.redact().scrubError(err))
 		}
 	}
 	resp, err := c.httpc.Do(req)
 	if err != nil {
+		if re, ok := asRedirectError(err); ok {
+			return 0, fmt.Errorf("grafana: %s: %s", c.where(r), r.redact().scrub(re.Error()))
+		}
 		if cause := context.Cause(ctx); cause != nil && !errors.Is(err, cause) {
 			err = fmt.Errorf("%w: %w", cause, err) // say "deadline exceeded" when the timeout ended it
 		}
-		return 0, newTransportError(err)
+		te := newTransportError(err)
+		te.err = r.redact().scrubError(te.err)
+		return 0, te
 	}
 	defer resp.Body.Close()
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		errBody, truncated := readErrorBody(resp.Body)
-		return resp.StatusCode, newAPIError(r.op.method, c.server+r.path, resp, errBody, truncated)
+		return resp.StatusCode, newAPIError(r.op.method, c.server+r.path, resp, errBody, truncated, r.redact())
 	}
-	buf := c.getBuffer()
-	defer c.putBuffer(buf)
-	if err := readBody(buf, resp, c.maxBody); err != nil {
+	if err := c.decodeAnswer(resp, out); err != nil {
 		if errors.Is(err, ErrResponseTooLarge) {
-			return resp.StatusCode, fmt.Errorf("grafana: %s: %w: more than %d bytes (see WithMaxResponseBytes)", c.where(r), err, c.maxBody)
+			return resp.StatusCode, fmt.Errorf("grafana: %s: %w: more than %d bytes (see WithMaxResponseBytes)", c.where(r), ErrResponseTooLarge, c.maxBody)
 		}
-		return resp.StatusCode, newTransportError(fmt.Errorf("reading the response body: %w", err))
-	}
-	if out == nil {
-		return resp.StatusCode, nil
-	}
-	if err := json.Unmarshal(buf.Bytes(), out); err != nil {
-		return resp.StatusCode, fmt.Errorf("grafana: %s: %w: status %d with a body that does not decode (%w): %s",
-			c.where(r), ErrInvalidResponse, resp.StatusCode, err, excerptOrEmpty(buf.Bytes(), resp.Header.Get("Content-Type")))
+		var ib *invalidBody
+		if errors.As(err, &ib) {
+			return resp.StatusCode, fmt.Errorf("grafana: %s: %w: status %d: %s (Content-Type %q)",
+				c.where(r), ErrInvalidResponse, resp.StatusCode, r.redact().scrub(ib.problem), printable(resp.Header.Get("Content-Type"), 60))
+		}
+		return resp.StatusCode, newTransportError(fmt.Errorf("reading the response body: %w", r.redact().scrubError(err)))
 	}
 	return resp.StatusCode, nil
 }
 
-func excerptOrEmpty(body []byte, ct string) string {
-	if s := excerpt(body, ct); s != "" {
-		return s
+// decodeAnswer reads a 2xx body, at most maxBody bytes, into out: streamed when out decodes
+// itself (the pending list), else from a buffer (the small answers of Invite and Revoke);
+// then checks it when out can.
+func (c *Client) decodeAnswer(resp *http.Response, out any) error {
+	if resp.ContentLength > c.maxBody {
+		return ErrResponseTooLarge
 	}
-	return "empty body"
+	switch o := out.(type) {
+	case nil: // read and dropped, so that the connection is reused
+		var buf bytes.Buffer
+		return readBody(&buf, resp, c.maxBody)
+	case streamDecoder:
+		if err := o.decodeStream(&capReader{r: resp.Body, left: c.maxBody}, resp.ContentLength); err != nil {
+			return err
+		}
+	default:
+		var buf bytes.Buffer
+		if err := readBody(&buf, resp, c.maxBody); err != nil {
+			return err
+		}
+		if err := json.Unmarshal(buf.Bytes(), out); err != nil {
+			return describeDecodeError(err, 0)
+		}
+	}
+	if v, ok := out.(validator); ok {
+		return v.validate()
+	}
+	return nil
 }
 
 // newTransportError strips url.Error's copy of the URL (it may hold an invitation code) and
@@ -164,62 +192,6 @@ func newTransportError(err error) *transportError {
 	return te
 }
 
-// readBody reads a 2xx body into buf, failing with ErrResponseTooLarge past limit bytes.
-// It reads straight into buf's free space (no io.LimitReader to allocate per call).
-func readBody(buf *bytes.Buffer, resp *http.Response, limit int64) error {
-	if cl := resp.ContentLength; cl > limit {
-		return ErrResponseTooLarge
-	} else if cl > 0 {
-		buf.Grow(int(cl) + 1) // +1: the read that sees EOF needs room
-	}
-	for {
-		if buf.Available() == 0 {
-			buf.Grow(bytes.MinRead)
-		}
-		free := buf.AvailableBuffer()
-		n, err := resp.Body.Read(free[:cap(free)])
-		buf.Write(free[:n])
-		if int64(buf.Len()) > limit {
-			return ErrResponseTooLarge
-		}
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
-}
-
-// readErrorBody reads at most maxErrorBodyBytes of an error body. A read that fails midway
-// keeps what arrived, reported as truncated: the status matters more than the body.
-func readErrorBody(body io.Reader) ([]byte, bool) {
-	b, err := io.ReadAll(io.LimitReader(body, maxErrorBodyBytes+1))
-	if len(b) > maxErrorBodyBytes {
-		return b[:maxErrorBodyBytes], true
-	}
-	return b, err != nil
-}
-
-// bufferPool recycles response buffers: json.Unmarshal copies what it keeps, so a buffer is
-// free again once the body is decoded. Buffers above 16 MiB are left to the collector.
-type bufferPool struct{ sync.Pool }
-
-func (c *Client) getBuffer() *bytes.Buffer {
-	if b, ok := c.bufs.Get().(*bytes.Buffer); ok {
-		return b
-	}
-	return new(bytes.Buffer)
-}
-
-func (c *Client) putBuffer(b *bytes.Buffer) {
-	if b.Cap() > 16<<20 {
-		return
-	}
-	b.Reset()
-	c.bufs.Put(b)
-}
-
 func (c *Client) logAttempt(ctx context.Context, r request, attempt, code int, d time.Duration, err error) {
 	level := slog.LevelDebug
 	if !c.logger.Enabled(ctx, level) {
@@ -234,7 +206,7 @@ func (c *Client) logAttempt(ctx context.Context, r request, attempt, code int, d
 		slog.Duration("duration", d),
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", err.Error()))
+		attrs = append(attrs, slog.String("error", r.redact().scrub(err.Error())))
 	}
 	c.logger.LogAttrs(ctx, level, "grafana request", attrs...)
 }

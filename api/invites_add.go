@@ -61,7 +61,7 @@ func (c *Client) Invite(ctx context.Context, req InviteRequest) (*InviteResult, 
 	if err != nil {
 		return nil, fmt.Errorf("grafana: encoding the invite: %w", err)
 	}
-	var out gen.AddInviteResponseBody
+	var out inviteAnswer
 	if err := c.do(ctx, c.newRequest(opAddOrgInvite, body), &out); err != nil {
 		return nil, err
 	}

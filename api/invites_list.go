@@ -11,12 +11,9 @@ var opGetPendingOrgInvites = operation{id: "getPendingOrgInvites", method: http.
 // ListPending returns the pending invites of the client's organisation, newest first
 // (GET /api/org/invites). The list is never nil. It is retried on transient failures.
 func (c *Client) ListPending(ctx context.Context) ([]Invite, error) {
-	var out []Invite
+	var out inviteList
 	if err := c.do(ctx, c.newRequest(opGetPendingOrgInvites, nil), &out); err != nil {
 		return nil, err
-	}
-	if out == nil {
-		out = []Invite{}
 	}
 	return out, nil
 }

@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,4 +45,25 @@ func TestListPendingThroughClient(t *testing.T) {
 	assert.Len(t, got.Code, 30)
 	assert.Equal(t, fg.URL+"invite/"+got.Code, got.URL)
 	assert.False(t, got.CreatedOn.IsZero())
+}
+
+// TestListPendingStreamsLargeLists: a list over 1 MiB is decoded invite by invite as it
+// streams in (the fake sends it without Content-Length), and comes out whole and in order.
+func TestListPendingStreamsLargeLists(t *testing.T) {
+	clock := newClock()
+	fg, c := startFake(t, fakegrafana.WithClock(clock.now))
+	ctx := context.Background()
+	const n = 3000 // about 1.3 MiB of JSON
+	for i := range n {
+		_, err := c.Invite(ctx, api.InviteRequest{LoginOrEmail: fmt.Sprintf("person%04d@example.com", i), Role: api.RoleViewer, Name: strings.Repeat("n", 60)})
+		require.NoError(t, err)
+		clock.advance(time.Second)
+	}
+	l, err := c.ListPending(ctx)
+	require.NoError(t, err)
+	require.Len(t, l, n)
+	want := fg.Invites()
+	for i, inv := range l {
+		assert.Equal(t, want[len(want)-1-i].Code, inv.Code, "newest first")
+	}
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -23,7 +24,11 @@ func TestKeyedMutexHoldersNeverOverlap(t *testing.T) {
 			defer wg.Done()
 			for i := range 200 {
 				n := (g + i) % len(keys)
-				unlock := k.lock(keys[n])
+				unlock, err := k.lock(context.Background(), keys[n])
+				if err != nil {
+					t.Error(err)
+					return
+				}
 				if inside[n].Add(1) != 1 {
 					overlaps.Add(1)
 				}
@@ -41,10 +46,14 @@ func TestKeyedMutexHoldersNeverOverlap(t *testing.T) {
 
 func TestKeyedMutexKeysAreIndependent(t *testing.T) {
 	k := newKeyedMutex()
-	unlockA := k.lock("a")
+	unlockA, err := k.lock(context.Background(), "a")
+	require.NoError(t, err)
 	done := make(chan struct{})
 	go func() {
-		k.lock("b")()
+		unlockB, err := k.lock(context.Background(), "b")
+		if err == nil {
+			unlockB()
+		}
 		close(done)
 	}()
 	<-done // "b" is not blocked by "a"
@@ -52,4 +61,27 @@ func TestKeyedMutexKeysAreIndependent(t *testing.T) {
 	k.mu.Lock()
 	require.Empty(t, k.locks)
 	k.mu.Unlock()
+}
+
+// TestKeyedMutexWaitEndsWithContext: a waiter whose context ends gives up at once, holds
+// nothing, and leaves no entry behind once the holder is done.
+func TestKeyedMutexWaitEndsWithContext(t *testing.T) {
+	k := newKeyedMutex()
+	unlock, err := k.lock(context.Background(), "a")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	got := make(chan error, 1)
+	go func() {
+		_, err := k.lock(ctx, "a")
+		got <- err
+	}()
+	cancel()
+	assert.ErrorIs(t, <-got, context.Canceled)
+	unlock()
+	again, err := k.lock(context.Background(), "a")
+	require.NoError(t, err, "the abandoned wait holds nothing")
+	again()
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	assert.Empty(t, k.locks)
 }

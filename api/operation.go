@@ -30,14 +30,22 @@ type request struct {
 	path string
 	// body is a JSON body, or nil.
 	body []byte
+	// secrets are the client's; params the path parameters (invitation codes). Both are
+	// scrubbed from what the server echoes (see redact).
+	secrets redactor
+	params  []string
 }
+
+// redact is the redactor of r: the client's secrets and r's path parameters. It is built
+// only when something is to be scrubbed, off the path of a successful call.
+func (r request) redact() redactor { return r.secrets.with(r.params...) }
 
 // newRequest fills op's path template with params, in order, for the URL, and with their
 // shortened forms for logs and errors. Params must already be validated as path-safe
 // (CheckCode): they are not escaped.
 func (c *Client) newRequest(op operation, body []byte, params ...string) request {
 	if len(params) == 0 {
-		return request{op: op, url: c.server + op.path, path: op.path, body: body}
+		return request{op: op, url: c.server + op.path, path: op.path, body: body, secrets: c.secrets}
 	}
 	var full, short strings.Builder
 	rest := op.path
@@ -55,7 +63,7 @@ func (c *Client) newRequest(op operation, body []byte, params ...string) request
 	}
 	full.WriteString(rest)
 	short.WriteString(rest)
-	return request{op: op, url: c.server + full.String(), path: short.String(), body: body}
+	return request{op: op, url: c.server + full.String(), path: short.String(), body: body, secrets: c.secrets, params: params}
 }
 
 // where is the method and redacted URL of r, for error messages.

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -84,9 +83,8 @@ func shouldRetry(idempotent bool, err error) bool {
 	if !errors.As(err, &te) {
 		return false // invalid input or an invalid/too large 2xx body: retrying will not help
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
+	// A timeout of one attempt (http.Client.Timeout) is transient; the end of the call's own
+	// context is checked by the caller before it asks.
 	var cve *tls.CertificateVerificationError
 	if errors.As(err, &cve) {
 		return false

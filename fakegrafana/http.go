@@ -1,6 +1,8 @@
 package fakegrafana
 
 import (
+	"bytes"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -45,7 +47,11 @@ func (s *Server) newHandler() http.Handler {
 		}
 		// Grafana ignores an org id it cannot parse; the generated router would answer 400.
 		sanitizeOrgHeader(r.Header)
-		r.Body = &deferredBody{ReadCloser: http.MaxBytesReader(w, r.Body, MaxBodyBytes)}
+		// The body is read here, whatever the operation, so that the server notices a client
+		// that goes away while a fault delays the answer; an operation that binds no body
+		// never sees the fake's size limit.
+		raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+		r.Body = &deferredBody{r: bytes.NewReader(raw), err: err}
 		mux.ServeHTTP(w, r)
 	})
 }
@@ -58,10 +64,24 @@ func (s *Server) newHandler() http.Handler {
 // It uses the runtime's documented hook for validation middleware (BindJSONBody binds a
 // body's ValidatedValue instead of reading it): gen binds an empty object, and the
 // operation's bind rule reads the real body in its turn.
-type deferredBody struct{ io.ReadCloser }
+type deferredBody struct {
+	r   *bytes.Reader
+	err error // what reading the body failed with (*http.MaxBytesError), after its bytes
+}
+
+func (d *deferredBody) Read(p []byte) (int, error) {
+	n, err := d.r.Read(p)
+	if errors.Is(err, io.EOF) && d.err != nil {
+		return n, d.err
+	}
+	return n, err
+}
+
+// Close does nothing: the body was read in full.
+func (d *deferredBody) Close() error { return nil }
 
 // ValidatedValue is an empty JSON object, which binds to any request body type.
-func (deferredBody) ValidatedValue() any { return map[string]any{} }
+func (*deferredBody) ValidatedValue() any { return map[string]any{} }
 
 // sanitizeOrgHeader keeps the first X-Grafana-Org-Id if it is a number, as Grafana reads
 // it, and drops it otherwise.
