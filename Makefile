@@ -4,7 +4,7 @@ GOFILES  := $(shell find . -name '*.go' -not -path '*/node_modules/*' -not -path
 FUZZTIME ?= 8s
 
 .PHONY: all demo test generate check-generated check-deps vet fmt-check lint unit contract \
-	spec-lint spec-gate contract-ts check fuzz-short bench bench-smoke bin/grafana-invites bin/oasdiff
+	spec-lint spec-gate contract-ts check fuzz-short bench bench-smoke conformance actionlint bin/grafana-invites bin/oasdiff
 
 all: test
 
@@ -15,8 +15,13 @@ demo:
 ## test: everything CI checks
 test: vet fmt-check lint check-generated check-deps unit contract check bench-smoke fuzz-short
 
-## check: the contract's checks: Redocly lint, the breaking-change gate, the TypeScript client
-check: spec-lint spec-gate contract-ts
+## check: the contract's checks: Redocly lint, the breaking-change gate, the TypeScript client,
+## the workflows (actionlint)
+check: spec-lint spec-gate contract-ts actionlint
+
+## actionlint: the GitHub workflows, with actionlint pinned in tools/actionlint
+actionlint:
+	GOWORK=off $(GO) tool -modfile=tools/actionlint/go.mod actionlint -no-color -shellcheck= -pyflakes= .github/workflows/*.yml
 
 bin/grafana-invites:
 	$(GO) build -o bin/grafana-invites ./cmd/grafana-invites
@@ -77,6 +82,7 @@ fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzServeHTTP$$' -fuzztime $(FUZZTIME) ./fakegrafana
 	$(GO) test -run '^$$' -fuzz '^FuzzErrorBody$$' -fuzztime $(FUZZTIME) ./api
 	$(GO) test -run '^$$' -fuzz '^FuzzRetryDecision$$' -fuzztime $(FUZZTIME) ./api
+	$(GO) test -run '^$$' -fuzz '^FuzzRedaction$$' -fuzztime $(FUZZTIME) ./api
 	$(GO) test -run '^$$' -fuzz '^FuzzValid$$' -fuzztime $(FUZZTIME) ./internal/emailaddr
 
 ## check-deps: a consumer's module graph holds neither the generator nor kin-openapi, and
@@ -90,6 +96,12 @@ check-deps:
 		echo "go.mod requires more than runtime and testify: $$direct"; exit 1; fi; \
 	echo "dependencies: consumer graph clean; go.mod requires only: $$direct"
 
+## conformance: the conformance suite against the Grafana of GRAFANA_URL, GRAFANA_USER and
+## GRAFANA_PASSWORD (a server admin), optionally GRAFANA_TOKEN, GRAFANA_VERSION and
+## GRAFANA_CONFORMANCE_SEED (docs/conformance.md)
+conformance:
+	$(GO) run ./conformance/cmd/conformance
+
 BENCH_MICRO := Invite|ListPending|Revoke|Server
 
 ## bench: benchmarks (own module, bench/): ours vs the net/http floor vs the official client,
@@ -100,10 +112,14 @@ bench:
 	cd bench && $(GO) test -run '^$$' -bench '$(BENCH_MICRO)' -benchmem -count 10 -timeout 60m . > results/micro.txt
 	@echo "bulk Apply, 1 000 addresses at 20 ms each, -count 3 (about a minute)..."
 	cd bench && $(GO) test -run '^$$' -bench 'ApplyBulk' -benchtime 1x -count 3 -timeout 30m . > results/bulk.txt
+	@echo "peak heap of a 100 000-invite list, before and after streaming, -count 5..."
+	$(GO) test -run '^$$' -bench 'ListPeakHeap' -benchtime 1x -count 5 -timeout 30m ./api > bench/results/memory.txt
 	cd bench && $(GO) tool benchstat -col /impl results/micro.txt
 	cd bench && $(GO) tool benchstat results/bulk.txt
-	cd bench && $(GO) run ./cmd/benchcheck results/micro.txt results/bulk.txt
+	cd bench && $(GO) tool benchstat -col /impl results/memory.txt
+	cd bench && $(GO) run ./cmd/benchcheck results/micro.txt results/bulk.txt results/memory.txt
 
 ## bench-smoke: every micro-benchmark once, so that they keep working (not a measurement)
 bench-smoke:
 	cd bench && $(GO) test -run '^$$' -bench '$(BENCH_MICRO)' -benchtime 1x .
+	$(GO) test -run '^$$' -bench 'ListPeakHeap' -benchtime 1x ./api

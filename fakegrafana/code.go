@@ -3,7 +3,6 @@ package fakegrafana
 import (
 	"crypto/rand"
 	"fmt"
-	"strconv"
 )
 
 const codeAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -32,5 +31,3 @@ func randomAlnum(n int) string {
 	}
 	return string(b)
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/grafana-invites/grafana-invites/gen"
+	"github.com/grafana-invites/grafana-invites/internal/grafanaversion"
 )
 
 // DefaultAdminToken is the service-account token of the default seed: org 1, role Admin,
@@ -119,7 +120,7 @@ type invite struct {
 // Server is the fake Grafana. It is safe for concurrent use.
 type Server struct {
 	mu            sync.Mutex
-	version       version
+	version       grafanaversion.Version
 	orgs          map[int64]*Org
 	users         []*User
 	tokens        map[string]*Token
@@ -173,7 +174,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		now:          time.Now,
 		rootURL:      DefaultRootURL,
 	}
-	v, err := parseVersion(DefaultGrafanaVersion)
+	v, err := grafanaversion.Parse(DefaultGrafanaVersion)
 	if err != nil {
 		return nil, err
 	}

@@ -68,9 +68,9 @@ func (h strictServer) AddOrgInvite(ctx context.Context, req gen.AddOrgInviteRequ
 	}
 
 	if s.loginDisabled {
-		return gen.AddOrgInvite400JSONResponse{BadRequestJSONResponse: gen.BadRequestJSONResponse(errBody(s.version.loginDisabledMessage()))}, nil
+		return gen.AddOrgInvite400JSONResponse{BadRequestJSONResponse: gen.BadRequestJSONResponse(errBody(s.version.LoginDisabledMessage()))}, nil
 	}
-	if s.version.newUserNeedsUsersCreate() && !caller.serverAdmin {
+	if s.version.NewUserNeedsUsersCreate() && !caller.serverAdmin {
 		return gen.AddOrgInvite403JSONResponse{ForbiddenJSONResponse: gen.ForbiddenJSONResponse(errBody(msgCannotCreateUser))}, nil
 	}
 	s.nextInviteID++

@@ -13,7 +13,7 @@ func (h strictServer) RevokeInvite(ctx context.Context, req gen.RevokeInviteRequ
 	s, caller := h.s, callerOf(ctx)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	checks := s.version.revokeChecks()
+	checks := s.version.RevokeChecks()
 	for _, inv := range s.invites {
 		if inv.dto.Code != req.InvitationCode {
 			continue

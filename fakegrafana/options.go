@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/grafana-invites/grafana-invites/internal/grafanaversion"
 )
 
 // Option configures a Server in New or NewServer; a refused option is an error there.
@@ -124,9 +126,12 @@ func WithRootURL(u string) Option {
 // are refused.
 func WithGrafanaVersion(v string) Option {
 	return func(s *Server) error {
-		parsed, err := parseVersion(v)
+		if strings.TrimSpace(v) == "" {
+			return fmt.Errorf("WithGrafanaVersion: empty; want major.minor.patch, e.g. 11.2.0")
+		}
+		parsed, err := grafanaversion.Parse(v)
 		if err != nil {
-			return err
+			return fmt.Errorf("WithGrafanaVersion: %w", err)
 		}
 		s.version = parsed
 		return nil

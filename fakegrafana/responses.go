@@ -17,7 +17,6 @@ const (
 	msgInviteNotFound    = "Invite not found"
 	msgRoleEscalation    = "Cannot assign a role higher than user's role"
 	msgCannotAddExisting = "Permission denied: not permitted to add an existing user to this organisation"
-	msgLoginDisabled     = "Cannot invite external user when login is disabled."
 	msgSMTPNotConfigured = "SMTP not configured, check your grafana.ini config file's [smtp] section"
 	msgQuotaReached      = "user Quota reached"
 	msgRevokeDenied      = "Permission denied: not permitted to revoke invite"

@@ -1,6 +1,10 @@
 package fakegrafana
 
-import "strings"
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
 
 // AddUser adds a user at run time and returns its id.
 func (s *Server) AddUser(u User) int64 {
@@ -112,4 +116,47 @@ func (s *Server) SetUserQuota(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.userQuota = n
+}
+
+// seedFile is the JSON of WithSeed. Unknown keys are ignored, so that other tools (the
+// conformance suite) can keep their settings in the same file.
+type seedFile struct {
+	Orgs   []Org   `json:"orgs"`
+	Users  []User  `json:"users"`
+	Tokens []Token `json:"tokens"`
+}
+
+// WithSeed adds the organisations, users and tokens of a JSON seed (for serve-fake --seed):
+//
+//	{"orgs":   [{"id": 2, "name": "Second"}],
+//	 "users":  [{"login": "member", "email": "member@example.invalid", "password": "pw",
+//	             "orgs": {"1": "Viewer", "2": "Admin"}, "currentOrg": 1, "serverAdmin": false}],
+//	 "tokens": [{"token": "", "name": "ci", "orgId": 1, "role": "Admin", "expired": false}]}
+//
+// Keys are the field names of Org, User and Token, in any case. A token left empty is
+// generated. A seed that does not parse, or names an org 0 or a user without login, is
+// refused.
+func WithSeed(data []byte) Option {
+	return func(s *Server) error {
+		var f seedFile
+		if err := json.Unmarshal(data, &f); err != nil {
+			return fmt.Errorf("WithSeed: %w", err)
+		}
+		for _, o := range f.Orgs {
+			if o.ID < 1 {
+				return fmt.Errorf("WithSeed: org %q has id %d; want 1 or more", o.Name, o.ID)
+			}
+			s.orgs[o.ID] = &Org{ID: o.ID, Name: o.Name}
+		}
+		for _, u := range f.Users {
+			if u.Login == "" {
+				return fmt.Errorf("WithSeed: a user has no login")
+			}
+			s.addUserLocked(u)
+		}
+		for _, t := range f.Tokens {
+			s.addTokenLocked(t)
+		}
+		return nil
+	}
 }

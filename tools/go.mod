@@ -51,13 +51,13 @@ require (
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/text v0.43.0 // indirect
 	golang.org/x/tools v0.51.0 // indirect
-	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
 
 require (
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/grafana-invites/grafana-invites v0.0.0
 	github.com/stretchr/testify v1.12.1
+	gopkg.in/yaml.v3 v3.0.1
 )
 
 replace github.com/grafana-invites/grafana-invites => ../

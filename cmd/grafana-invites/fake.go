@@ -45,8 +45,9 @@ func runServeFake(ctx context.Context, args []string, e *env) int {
 	smtp := fs.Bool("smtp", true, "behave as a Grafana with SMTP configured")
 	loginDisabled := fs.Bool("login-disabled", false, "behave as a Grafana whose login form is disabled")
 	version := fs.String("grafana-version", fakegrafana.DefaultGrafanaVersion, "behave as this Grafana release, e.g. 11.2.0 (9.0.0 and later)")
+	seedFile := fs.String("seed", "", "a JSON file of orgs, users and tokens to add to the default seed (docs/conformance.md)")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: grafana-invites serve-fake [--addr HOST:PORT] [--smtp=false] [--login-disabled] [--grafana-version X.Y.Z]")
+		fmt.Fprintln(e.stderr, "Usage: grafana-invites serve-fake [--addr HOST:PORT] [--smtp=false] [--login-disabled] [--grafana-version X.Y.Z] [--seed FILE]")
 		fmt.Fprintln(e.stderr, "Serves an in-memory Grafana with the default seed until SIGINT or SIGTERM.")
 		fs.PrintDefaults()
 	}
@@ -56,11 +57,18 @@ func runServeFake(ctx context.Context, args []string, e *env) int {
 	if fs.NArg() > 0 {
 		return fail(e, usagef("serve-fake takes no arguments, got %q", fs.Args()))
 	}
-	if _, err := fakegrafana.NewServer(fakegrafana.WithGrafanaVersion(*version)); err != nil {
-		return fail(e, usagef("serve-fake: --grafana-version: %v", strings.TrimPrefix(err.Error(), "fakegrafana: ")))
+	opts := []fakegrafana.Option{fakegrafana.WithSMTP(*smtp), fakegrafana.WithLoginFormDisabled(*loginDisabled), fakegrafana.WithGrafanaVersion(*version)}
+	if *seedFile != "" {
+		data, err := e.readFile(*seedFile)
+		if err != nil {
+			return fail(e, usagef("serve-fake: --seed: %v", err))
+		}
+		opts = append(opts, fakegrafana.WithSeed(data))
 	}
-	root, stop, err := listenFake(ctx, *addr, fakegrafana.WithSMTP(*smtp), fakegrafana.WithLoginFormDisabled(*loginDisabled),
-		fakegrafana.WithGrafanaVersion(*version))
+	if _, err := fakegrafana.NewServer(opts...); err != nil {
+		return fail(e, usagef("serve-fake: %v", strings.TrimPrefix(err.Error(), "fakegrafana: ")))
+	}
+	root, stop, err := listenFake(ctx, *addr, opts...)
 	if err != nil {
 		return fail(e, usagef("serve-fake: cannot listen on %s: %v", *addr, err))
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -173,4 +174,28 @@ func TestServeFakeVersionProfiles(t *testing.T) {
 	code, _, stderr := runCLI(t, nil, "", "serve-fake", "--grafana-version", "8.0.0")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "9.0.0 and later")
+}
+
+// TestServeFakeSeed: --seed adds the file's users and tokens; a bad file is a usage error.
+func TestServeFakeSeed(t *testing.T) {
+	url, token, _, _ := serveFake(t, "--seed", "../../conformance/testdata/seed.json")
+	status, _ := callFake(t, http.MethodGet, url+"api/org/invites", "glsa_conformanceExpired_d9be5e3f")
+	assert.Equal(t, http.StatusUnauthorized, status, "the seed's expired token")
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, url+"api/org/invites", nil)
+	req.SetBasicAuth("inviter", "pw-inviter")
+	req.Header.Set("X-Grafana-Org-Id", "2")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "the seed's user, in the seed's org")
+	assert.Equal(t, fakegrafana.DefaultAdminToken, token)
+
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"users":[{"email":"x@example.invalid"}]}`), 0o600))
+	for file, msg := range map[string]string{bad: "a user has no login", filepath.Join(dir, "missing.json"): "no such file"} {
+		code, _, stderr := runCLI(t, nil, "", "serve-fake", "--addr", "127.0.0.1:0", "--seed", file)
+		assert.Equal(t, exitUsage, code)
+		assert.Contains(t, stderr, msg)
+	}
 }
