@@ -110,6 +110,10 @@ func (c *Client) createLocked(ctx context.Context, req InviteRequest, before []I
 	switch {
 	case inv != nil:
 		return &EnsureResult{Outcome: OutcomeInvited, Invite: inv, EmailNotSent: emailNotSent}, nil
+	case postErr != nil && lerr != nil:
+		// Neither the POST's answer nor the list says whether Grafana saved the invite.
+		return nil, fmt.Errorf("grafana: inviting %s: the answer was lost and listing to check failed; the invite may have been saved, list before inviting again: %w",
+			req.LoginOrEmail, errors.Join(postErr, lerr))
 	case postErr != nil:
 		return nil, postErr // the list shows nothing was saved: the POST failed
 	case lerr != nil:

@@ -74,3 +74,13 @@ func (c *clock) advance(d time.Duration) {
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
 }
+
+// unknownCode is a code that differs from code in its last character, so never equals it
+// (appending a fixed letter collided whenever the code ended in that letter).
+func unknownCode(code string) string {
+	last := byte('Z')
+	if code[len(code)-1] == last {
+		last = 'Y'
+	}
+	return code[:len(code)-1] + string(last)
+}
