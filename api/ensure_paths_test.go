@@ -19,7 +19,7 @@ import (
 )
 
 // splitTransport sends GETs to the fake and answers POSTs with post.
-func splitTransport(fg *fakegrafana.TestServer, lists *atomic.Int32, post func(r *http.Request) (*http.Response, error)) *http.Client {
+func splitTransport(lists *atomic.Int32, post func(r *http.Request) (*http.Response, error)) *http.Client {
 	return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		if r.Method == http.MethodPost {
 			return post(r)
@@ -36,7 +36,7 @@ func TestEnsureInvitedAfterAFailedPOST(t *testing.T) {
 	t.Run("nothing was sent: no second list", func(t *testing.T) {
 		fg := fakegrafana.Start(t)
 		var lists atomic.Int32
-		hc := splitTransport(fg, &lists, func(*http.Request) (*http.Response, error) {
+		hc := splitTransport(&lists, func(*http.Request) (*http.Response, error) {
 			return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
 		})
 		c := newClient(t, fg.URL, api.WithToken(fg.Token), noRetry, api.WithHTTPClient(hc))
@@ -49,7 +49,7 @@ func TestEnsureInvitedAfterAFailedPOST(t *testing.T) {
 	t.Run("an invalid 2xx answer is an error, not a panic", func(t *testing.T) {
 		fg := fakegrafana.Start(t)
 		var lists atomic.Int32
-		hc := splitTransport(fg, &lists, func(r *http.Request) (*http.Response, error) {
+		hc := splitTransport(&lists, func(r *http.Request) (*http.Response, error) {
 			return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader("{}")), Request: r}, nil
 		})
 		c := newClient(t, fg.URL, api.WithToken(fg.Token), noRetry, api.WithHTTPClient(hc))
@@ -85,7 +85,10 @@ func TestApplyZeroOptions(t *testing.T) {
 	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		if r.Method == http.MethodPost {
 			n := inflight.Add(1)
-			for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+			for p := peak.Load(); n > p; p = peak.Load() {
+				if peak.CompareAndSwap(p, n) {
+					break
+				}
 			}
 			if n == 4 && once.CompareAndSwap(false, true) {
 				close(gate) // the default concurrency is reached: let them all go

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"strings"
+	"time"
 
 	"github.com/grafana-invites/grafana-invites/api"
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
@@ -198,4 +199,24 @@ func ExampleClient_Revoke_validation() {
 	// Output:
 	// grafana: invalid invitation code: character '.' at position 1 is outside [0-9A-Za-z]
 	// true
+}
+
+// Renew replaces invites about to lapse: a new invite first, then the old one revoked.
+func ExampleClient_Renew() {
+	c, stop := newExampleClient()
+	defer stop()
+	ctx := context.Background()
+	_, _ = c.Invite(ctx, api.InviteRequest{LoginOrEmail: "bob@example.com", Role: api.RoleViewer})
+
+	// In real use: time.Now().Add(-20 * time.Hour), the invites 20 hours old or more.
+	report, err := c.Renew(ctx, api.RenewOptions{CreatedBefore: time.Now().Add(time.Minute)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, e := range report.Entries {
+		fmt.Println(e.Email, e.Outcome, e.New.Code != e.Old.Code)
+	}
+	// Output:
+	// bob@example.com renewed true
 }

@@ -1,7 +1,7 @@
 package api
 
 // Outcome says what a call did, or found, for one address: the one vocabulary of Invite,
-// EnsureInvited, Apply and the command-line tool. Its value is a short lower-case phrase,
+// EnsureInvited, Apply, Renew and the command-line tool. Its value is a short lower-case phrase,
 // fit for a table and for JSON.
 type Outcome string
 
@@ -24,6 +24,8 @@ const (
 	OutcomeReplaced Outcome = "replaced"
 	// OutcomeRevoked: a pending invite was revoked.
 	OutcomeRevoked Outcome = "revoked"
+	// OutcomeRenewed: a new invite replaced one about to lapse, which was then revoked.
+	OutcomeRenewed Outcome = "renewed"
 	// OutcomeStale: a pending invite that pruning would revoke was kept.
 	OutcomeStale Outcome = "stale (kept)"
 	// OutcomeFailed: the call failed for this address; the error says why.

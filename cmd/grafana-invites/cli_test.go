@@ -35,6 +35,7 @@ type cli struct {
 	fg   *fakegrafana.TestServer
 	now  time.Time
 	vars map[string]string
+	tty  bool // stdin and stderr are terminals
 }
 
 func newCLI(t *testing.T, opts ...fakegrafana.Option) *cli {
@@ -60,6 +61,7 @@ func (c *cli) run(stdin string, args ...string) (int, string, string) {
 		getenv:   func(k string) string { return c.vars[k] },
 		readFile: os.ReadFile,
 		now:      func() time.Time { return t0.Add(2 * time.Hour) },
+		isTTY:    c.tty, stdinTTY: c.tty,
 	}
 	code := run(context.Background(), args, e)
 	return code, c.normalize(out.String()), c.normalize(errb.String())

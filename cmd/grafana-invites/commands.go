@@ -26,10 +26,12 @@ func checkOutput(output string, formats ...string) error {
 }
 
 func runList(ctx context.Context, args []string, e *env) int {
-	fs := newFlagSet("list", "list [--output table|json|csv] [connection flags]", e)
+	fs := newFlagSet("list", "list [--older-than DURATION [--lifetime DURATION]] [--output table|json|csv] [connection flags]", e)
 	var cn conn
 	cn.register(fs)
 	output := fs.String("output", "table", "output format: table, json or csv")
+	older := fs.String("older-than", "", "only invites created more than this long ago (e.g. 20h), with the time left before they lapse")
+	lifetime := fs.String("lifetime", "24h", "Grafana's user_invite_max_lifetime_duration, for --older-than's lapse times")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
 		return parseFailed(err)
@@ -44,15 +46,29 @@ func runList(ctx context.Context, args []string, e *env) int {
 	if err != nil {
 		return fail(e, err)
 	}
+	var minAge, life time.Duration
+	if *older != "" {
+		if minAge, err = parseAge("--older-than", *older); err == nil {
+			life, err = parseAge("--lifetime", *lifetime)
+		}
+		if err != nil {
+			return fail(e, err)
+		}
+	}
 	pending, err := c.ListPending(ctx)
 	if err != nil {
 		return fail(e, err)
 	}
-	switch *output {
-	case "json":
+	if *older != "" {
+		pending = olderThan(pending, e.now().Add(-minAge), nil)
+	}
+	switch {
+	case *output == "json":
 		err = writeJSON(e.stdout, pending)
-	case "csv":
+	case *output == "csv":
 		err = writeInvitesCSV(e.stdout, pending)
+	case *older != "":
+		printAging(e.stdout, pending, e.now(), life)
 	default:
 		printInvites(e.stdout, pending, e.now())
 	}

@@ -41,6 +41,7 @@ type env struct {
 	getenv   func(string) string
 	readFile func(string) ([]byte, error)
 	isTTY    bool // stderr is a terminal: progress may redraw a line
+	stdinTTY bool // stdin is a terminal: a question may be asked
 	now      func() time.Time
 }
 
@@ -57,6 +58,7 @@ func commands() map[string]command {
 		"invite":     {"invite addresses (idempotent: a pending invite is reused)", runInvite},
 		"revoke":     {"revoke invites by code, or all pending invites of an address", runRevoke},
 		"sync":       {"make pending invites match a CSV file (email, role, name)", runSync},
+		"renew":      {"renew pending invites before they lapse (new invite first, then the old revoked)", runRenew},
 		"version":    {"print the version", runVersion},
 	}
 }
@@ -65,7 +67,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	e := &env{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
-		getenv: os.Getenv, readFile: os.ReadFile, isTTY: isTerminal(os.Stderr), now: time.Now,
+		getenv: os.Getenv, readFile: os.ReadFile, isTTY: isTerminal(os.Stderr), stdinTTY: isTerminal(os.Stdin), now: time.Now,
 	}
 	code := run(ctx, os.Args[1:], e)
 	stop()
@@ -106,7 +108,7 @@ func usage(w io.Writer, cmds map[string]command) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-11s %s\n", n, cmds[n].summary)
 	}
-	fmt.Fprintln(w, "\nConnection settings (list, invite, revoke, sync):")
+	fmt.Fprintln(w, "\nConnection settings (list, invite, revoke, sync, renew):")
 	fmt.Fprintln(w, "  --url / GRAFANA_URL            Grafana's root URL")
 	fmt.Fprintln(w, "  --token / GRAFANA_TOKEN        service-account token (or --token-file FILE)")
 	fmt.Fprintln(w, "  --user, --password / GRAFANA_USER, GRAFANA_PASSWORD   basic auth instead of a token")
