@@ -24,6 +24,10 @@ type RenewOptions struct {
 	Concurrency int
 	// Progress, if set, is called after each address, one call at a time.
 	Progress func(done, total int, e RenewEntry)
+	// Stop, when closed, ends the run gracefully: no new address is started, and those
+	// under way finish (as an interrupted command-line run wants). Cancelling the context
+	// instead also cuts the requests in flight short.
+	Stop <-chan struct{}
 }
 
 // RenewEntry is what Renew did for one invite.
@@ -43,6 +47,10 @@ type RenewEntry struct {
 	EmailNotSent bool
 	Err          error
 }
+
+// ErrStopped is returned, with the report of what was done, by a run ended through its
+// Stop channel.
+var ErrStopped = errors.New("grafana: stopped before every address was done")
 
 // RenewReport is the outcome of Renew, one entry per invite concerned, sorted by address.
 type RenewReport struct {
@@ -127,12 +135,26 @@ func (c *Client) Renew(ctx context.Context, opts RenewOptions) (*RenewReport, er
 		wg      sync.WaitGroup
 	)
 	sem := make(chan struct{}, workers)
+	stopped := func() bool {
+		select {
+		case <-opts.Stop:
+			return true
+		default:
+			return ctx.Err() != nil
+		}
+	}
 	for _, k := range keys {
+		took := false
 		select {
 		case sem <- struct{}{}:
+			took = true
 		case <-ctx.Done():
+		case <-opts.Stop:
 		}
-		if ctx.Err() != nil {
+		if stopped() {
+			if took {
+				<-sem
+			}
 			break // start no new address; those under way finish
 		}
 		wg.Add(1)
@@ -153,7 +175,13 @@ func (c *Client) Renew(ctx context.Context, opts RenewOptions) (*RenewReport, er
 	}
 	wg.Wait()
 	sort.SliceStable(entries, func(i, j int) bool { return NormalizeEmail(entries[i].Email) < NormalizeEmail(entries[j].Email) })
-	return &RenewReport{Entries: entries}, context.Cause(ctx)
+	if err := context.Cause(ctx); err != nil {
+		return &RenewReport{Entries: entries}, err
+	}
+	if stopped() {
+		return &RenewReport{Entries: entries}, ErrStopped
+	}
+	return &RenewReport{Entries: entries}, nil
 }
 
 // renewAddress renews the invites of one address, under its lock.

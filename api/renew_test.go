@@ -160,3 +160,17 @@ func TestRenewOptions(t *testing.T) {
 	assert.NotNil(t, report.Entries[0].New)
 	assert.NotNil(t, report.Entries[0].Old)
 }
+
+// TestRenewStop: a closed Stop starts no address and reports ErrStopped.
+func TestRenewStop(t *testing.T) {
+	clock := newClock()
+	fg, c := startFake(t, fakegrafana.WithClock(clock.now))
+	mustInvite(t, c, "a@example.com", api.RoleViewer)
+	clock.advance(time.Hour)
+	stop := make(chan struct{})
+	close(stop)
+	report, err := c.Renew(context.Background(), api.RenewOptions{CreatedBefore: clock.now(), Stop: stop})
+	require.ErrorIs(t, err, api.ErrStopped)
+	assert.Empty(t, report.Entries)
+	assert.Zero(t, fg.Calls(fakegrafana.OpRevokeInvite))
+}

@@ -31,6 +31,8 @@ const (
 	exitOK    = 0
 	exitError = 1 // Grafana or network error
 	exitUsage = 2 // usage or input error
+	// exitInterrupted is the shell's status for a command ended by Ctrl-C (128 + SIGINT).
+	exitInterrupted = 130
 )
 
 // env is what a command may touch of the outside world; tests replace it.

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -76,6 +77,7 @@ func runRenew(ctx context.Context, args []string, e *env) int {
 	yes := fs.Bool("yes", false, "renew without asking, even more than one invite")
 	concurrency := fs.Int("concurrency", 4, "addresses worked on at once (1–64)")
 	output := fs.String("output", "table", "output format: table or json")
+	fs.StringVar(output, "o", "table", "short for --output")
 	addresses, err := parseArgs(fs, args)
 	if err != nil {
 		return parseFailed(err)
@@ -105,6 +107,10 @@ func runRenew(ctx context.Context, args []string, e *env) int {
 	now := e.now()
 	cutoff := now.Add(-d)
 	all, err := c.ListPending(ctx)
+	if ctx.Err() != nil {
+		fmt.Fprintln(e.stderr, "grafana-invites: interrupted; nothing was changed")
+		return exitInterrupted
+	}
 	if err != nil {
 		return fail(e, err)
 	}
@@ -129,9 +135,16 @@ func runRenew(ctx context.Context, args []string, e *env) int {
 			return exitUsage
 		}
 	}
+	// Ctrl-C stops handing out addresses; those under way finish within --timeout, and the
+	// summary still shows what was done.
+	stop := make(chan struct{})
+	go func() {
+		<-ctx.Done()
+		close(stop)
+	}()
 	prog := newProgress(e.stderr, e.isTTY, len(due))
-	report, err := c.Renew(ctx, api.RenewOptions{CreatedBefore: cutoff, Emails: addresses, SendEmail: *sendEmail, Concurrency: *concurrency,
-		Progress: func(done, total int, _ api.RenewEntry) { prog.update(done, total, api.ReportEntry{}) }})
+	report, err := c.Renew(context.WithoutCancel(ctx), api.RenewOptions{CreatedBefore: cutoff, Emails: addresses, SendEmail: *sendEmail, Concurrency: *concurrency,
+		Stop: stop, Progress: func(done, total int, _ api.RenewEntry) { prog.update(done, total, api.ReportEntry{}) }})
 	prog.finish()
 	if report != nil {
 		if *output == "json" {
@@ -144,6 +157,10 @@ func runRenew(ctx context.Context, args []string, e *env) int {
 				fmt.Fprintln(e.stderr, explain(fmt.Errorf("%s: %w", en.Email, en.Err)))
 			}
 		}
+	}
+	if errors.Is(err, api.ErrStopped) {
+		fmt.Fprintln(e.stderr, "grafana-invites: interrupted: no new address was started; the summary above shows what was done")
+		return exitInterrupted
 	}
 	if err != nil {
 		return fail(e, err)

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"os"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -126,3 +130,35 @@ func TestListOlderThan(t *testing.T) {
 }
 
 func splitArgs(s string) []string { return strings.Fields(s) }
+
+// TestRenewInterrupted: Ctrl-C (the command's context ending) starts no new address, lets
+// the one under way finish, prints the summary of what was done, and exits 130.
+func TestRenewInterrupted(t *testing.T) {
+	c := newCLI(t)
+	c.seed("a@example.com:Viewer", "b@example.com:Editor")
+	posts := c.fg.Calls(fakegrafana.OpAddOrgInvite)
+	c.fg.Inject(fakegrafana.OpAddOrgInvite, fakegrafana.Fault{Times: 1, Delay: 100 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { // Ctrl-C while the first address's POST is under way
+		for c.fg.Calls(fakegrafana.OpAddOrgInvite) == posts {
+			runtime.Gosched()
+		}
+		cancel()
+	}()
+	var out, errb syncBuffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(k string) string { return c.vars[k] },
+		readFile: os.ReadFile, now: func() time.Time { return t0.Add(2 * time.Hour) }}
+	code := run(ctx, []string{"renew", "--older-than", "1h", "--yes", "--concurrency", "1", "-o", "json"}, e)
+	assert.Equal(t, exitInterrupted, code, errb.String())
+	assert.Contains(t, errb.String(), "interrupted")
+	var entries []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out.String()), &entries))
+	require.Len(t, entries, 1, "the address under way finished; the other was not started")
+	assert.Equal(t, "renewed", entries[0]["result"])
+	assert.Equal(t, posts+1, c.fg.Calls(fakegrafana.OpAddOrgInvite))
+
+	ctx, cancel = context.WithCancel(context.Background())
+	cancel()
+	code = run(ctx, []string{"renew", "--older-than", "1h", "--yes"}, e)
+	assert.Equal(t, exitInterrupted, code, "interrupted before anything: nothing changed")
+}
