@@ -16,7 +16,7 @@ import (
 
 func TestListPendingThroughClient(t *testing.T) {
 	clock := newClock()
-	fg, c := startFake(t, fakegrafana.WithClock(clock.now))
+	fg, c := startFake(t, fakegrafana.WithClock(clock.Now))
 	ctx := context.Background()
 	l, err := c.ListPending(ctx)
 	require.NoError(t, err)
@@ -26,7 +26,7 @@ func TestListPendingThroughClient(t *testing.T) {
 	for _, e := range []string{"a@example.com", "b@example.com"} {
 		_, err := c.Invite(ctx, api.InviteRequest{LoginOrEmail: e, Role: api.RoleEditor, Name: "N"})
 		require.NoError(t, err)
-		clock.advance(time.Second)
+		clock.Advance(time.Second)
 	}
 	other := newClient(t, fg.URL, api.WithToken(org2Token))
 	_, err = other.Invite(ctx, api.InviteRequest{LoginOrEmail: "z@example.com", Role: api.RoleViewer})
@@ -51,13 +51,13 @@ func TestListPendingThroughClient(t *testing.T) {
 // streams in (the fake sends it without Content-Length), and comes out whole and in order.
 func TestListPendingStreamsLargeLists(t *testing.T) {
 	clock := newClock()
-	fg, c := startFake(t, fakegrafana.WithClock(clock.now))
+	fg, c := startFake(t, fakegrafana.WithClock(clock.Now))
 	ctx := context.Background()
 	const n = 3000 // about 1.3 MiB of JSON
 	for i := range n {
 		_, err := c.Invite(ctx, api.InviteRequest{LoginOrEmail: fmt.Sprintf("person%04d@example.com", i), Role: api.RoleViewer, Name: strings.Repeat("n", 60)})
 		require.NoError(t, err)
-		clock.advance(time.Second)
+		clock.Advance(time.Second)
 	}
 	l, err := c.ListPending(ctx)
 	require.NoError(t, err)

@@ -23,23 +23,23 @@ func pendingPerAddress(fg *fakegrafana.TestServer) map[string][]gen.TempUserDTO 
 // has two pending invites.
 func TestRenewBeforeInvitesLapse(t *testing.T) {
 	clock := newClock()
-	fg, c := startFake(t, fakegrafana.WithClock(clock.now), fakegrafana.WithInviteLifetime(24*time.Hour))
+	fg, c := startFake(t, fakegrafana.WithClock(clock.Now), fakegrafana.WithInviteLifetime(24*time.Hour))
 	ctx := context.Background()
 	_, err := c.Invite(ctx, api.InviteRequest{LoginOrEmail: "Ann@example.com", Name: "Ann", Role: api.RoleEditor})
 	require.NoError(t, err)
 	mustInvite(t, c, "bob@example.com", api.RoleViewer)
-	clock.advance(time.Minute)
+	clock.Advance(time.Minute)
 	mustInvite(t, c, "bob@example.com", api.RoleAdmin) // a newer duplicate: its role wins
 	before := fg.Invites()
 
-	clock.advance(20 * time.Hour)
-	report, err := c.Renew(ctx, api.RenewOptions{CreatedBefore: clock.now().Add(-19 * time.Hour)})
+	clock.Advance(20 * time.Hour)
+	report, err := c.Renew(ctx, api.RenewOptions{CreatedBefore: clock.Now().Add(-19 * time.Hour)})
 	require.NoError(t, err)
 	require.NoError(t, report.Err())
 	assert.Equal(t, 2, report.Count(api.OutcomeRenewed))
 	assert.Equal(t, 1, report.Count(api.OutcomeRevoked), "bob's older duplicate")
 
-	clock.advance(10 * time.Hour) // 30 h after the first invites
+	clock.Advance(10 * time.Hour) // 30 h after the first invites
 	pending := pendingPerAddress(fg)
 	require.Len(t, pending, 2)
 	for addr, invs := range pending {
@@ -60,7 +60,7 @@ func TestRenewBeforeInvitesLapse(t *testing.T) {
 		}
 	}
 
-	again, err := c.Renew(ctx, api.RenewOptions{CreatedBefore: clock.now().Add(-19 * time.Hour)})
+	again, err := c.Renew(ctx, api.RenewOptions{CreatedBefore: clock.Now().Add(-19 * time.Hour)})
 	require.NoError(t, err)
 	assert.Empty(t, again.Entries, "nothing is due: a re-run changes nothing")
 }
@@ -91,12 +91,12 @@ func TestRenewInterruptedConverges(t *testing.T) {
 	for _, step := range steps {
 		t.Run(step.name, func(t *testing.T) {
 			clock := newClock()
-			fg, c := startFake(t, fakegrafana.WithClock(clock.now))
+			fg, c := startFake(t, fakegrafana.WithClock(clock.Now))
 			ctx := context.Background()
 			mustInvite(t, c, "bob@example.com", api.RoleViewer)
 			mustInvite(t, c, "bob@example.com", api.RoleViewer)
-			clock.advance(20 * time.Hour)
-			cutoff := clock.now().Add(-19 * time.Hour)
+			clock.Advance(20 * time.Hour)
+			cutoff := clock.Now().Add(-19 * time.Hour)
 
 			if step.pass > 0 {
 				fg.Inject(step.op, fakegrafana.Fault{Times: step.pass}) // let them through
@@ -122,14 +122,14 @@ func TestRenewInterruptedConverges(t *testing.T) {
 // POST now adds at once, has its stale invite revoked and is reported so.
 func TestRenewMembers(t *testing.T) {
 	clock := newClock()
-	fg, c := startFake(t, fakegrafana.WithClock(clock.now))
+	fg, c := startFake(t, fakegrafana.WithClock(clock.Now))
 	ctx := context.Background()
 	mustInvite(t, c, "joined@example.com", api.RoleViewer)
 	mustInvite(t, c, "known@example.com", api.RoleViewer)
 	fg.AddUser(fakegrafana.User{Login: "joined", Email: "joined@example.com", Orgs: map[int64]fakegrafana.Role{1: api.RoleViewer}})
 	fg.AddUser(fakegrafana.User{Login: "known", Email: "known@example.com"})
-	clock.advance(20 * time.Hour)
-	report, err := c.Renew(ctx, api.RenewOptions{CreatedBefore: clock.now().Add(-19 * time.Hour)})
+	clock.Advance(20 * time.Hour)
+	report, err := c.Renew(ctx, api.RenewOptions{CreatedBefore: clock.Now().Add(-19 * time.Hour)})
 	require.NoError(t, err)
 	got := map[string]api.Outcome{}
 	for _, e := range report.Entries {
@@ -141,17 +141,17 @@ func TestRenewMembers(t *testing.T) {
 
 func TestRenewOptions(t *testing.T) {
 	clock := newClock()
-	fg, c := startFake(t, fakegrafana.WithClock(clock.now))
+	fg, c := startFake(t, fakegrafana.WithClock(clock.Now))
 	ctx := context.Background()
 	_, err := c.Renew(ctx, api.RenewOptions{})
 	require.ErrorIs(t, err, api.ErrInvalidInput)
-	_, err = c.Renew(ctx, api.RenewOptions{CreatedBefore: clock.now(), Emails: []string{" "}})
+	_, err = c.Renew(ctx, api.RenewOptions{CreatedBefore: clock.Now(), Emails: []string{" "}})
 	require.ErrorIs(t, err, api.ErrInvalidInput)
 
 	mustInvite(t, c, "a@example.com", api.RoleViewer)
 	mustInvite(t, c, "b@example.com", api.RoleViewer)
-	clock.advance(time.Hour)
-	report, err := c.Renew(ctx, api.RenewOptions{CreatedBefore: clock.now(), Emails: []string{"B@Example.com"}, SendEmail: true})
+	clock.Advance(time.Hour)
+	report, err := c.Renew(ctx, api.RenewOptions{CreatedBefore: clock.Now(), Emails: []string{"B@Example.com"}, SendEmail: true})
 	require.NoError(t, err)
 	require.Len(t, report.Entries, 1)
 	assert.Equal(t, "b@example.com", report.Entries[0].Email)
@@ -164,12 +164,12 @@ func TestRenewOptions(t *testing.T) {
 // TestRenewStop: a closed Stop starts no address and reports ErrStopped.
 func TestRenewStop(t *testing.T) {
 	clock := newClock()
-	fg, c := startFake(t, fakegrafana.WithClock(clock.now))
+	fg, c := startFake(t, fakegrafana.WithClock(clock.Now))
 	mustInvite(t, c, "a@example.com", api.RoleViewer)
-	clock.advance(time.Hour)
+	clock.Advance(time.Hour)
 	stop := make(chan struct{})
 	close(stop)
-	report, err := c.Renew(context.Background(), api.RenewOptions{CreatedBefore: clock.now(), Stop: stop})
+	report, err := c.Renew(context.Background(), api.RenewOptions{CreatedBefore: clock.Now(), Stop: stop})
 	require.ErrorIs(t, err, api.ErrStopped)
 	assert.Empty(t, report.Entries)
 	assert.Zero(t, fg.Calls(fakegrafana.OpRevokeInvite))

@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -55,24 +54,9 @@ var (
 	revokedToken = fakegrafana.TokenFromSecret("revoked")
 )
 
-// clock is a settable clock for the fake (fakegrafana.WithClock).
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)} }
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+// newClock is a settable clock for the fake, at 2026-11-25 09:00 UTC.
+func newClock() *fakegrafana.Clock {
+	return fakegrafana.NewClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 }
 
 // unknownCode is a code that differs from code in its last character, so never equals it

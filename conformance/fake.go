@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"net/http/httptest"
-	"sync"
 	"time"
 
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
@@ -12,8 +11,8 @@ import (
 // seeded with every account the cases need, and returns it as a Target with server control.
 // Stop it with the returned function.
 func Fake(version string) (Target, func(), error) {
-	clock := &fakeClock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-	opts := []fakegrafana.Option{fakegrafana.WithClock(clock.now)}
+	clock := fakegrafana.NewClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+	opts := []fakegrafana.Option{fakegrafana.WithClock(clock.Now)}
 	if version != "" {
 		opts = append(opts, fakegrafana.WithGrafanaVersion(version))
 	}
@@ -55,21 +54,10 @@ func FakeSeed() ([]fakegrafana.Option, Accounts) {
 		}
 }
 
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
 // fakeControl is Control over the in-process fake.
 type fakeControl struct {
 	s     *fakegrafana.Server
-	clock *fakeClock
+	clock *fakegrafana.Clock
 }
 
 func (f *fakeControl) SetSMTP(on bool)                { f.s.SetSMTP(on) }
@@ -77,11 +65,7 @@ func (f *fakeControl) SetLoginFormDisabled(off bool)  { f.s.SetLoginFormDisabled
 func (f *fakeControl) SetUserQuota(n int)             { f.s.SetUserQuota(n) }
 func (f *fakeControl) SetAnonymousAccess(enable bool) { f.s.SetAnonymousAccess(enable) }
 
-func (f *fakeControl) Advance(d time.Duration) {
-	f.clock.mu.Lock()
-	defer f.clock.mu.Unlock()
-	f.clock.t = f.clock.t.Add(d)
-}
+func (f *fakeControl) Advance(d time.Duration) { f.clock.Advance(d) }
 
 func (f *fakeControl) InjectStatus(op string, status int) {
 	f.s.Inject(fakegrafana.Operation(op), fakegrafana.Fault{Times: 1, Status: status})

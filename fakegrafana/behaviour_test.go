@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,26 +25,8 @@ var profiles = []string{"9.5.0", "10.4.0", "11.2.0", fakegrafana.DefaultGrafanaV
 // root is the default seed's server admin, who may invite new people in every version.
 var root = basic("admin", "admin")
 
-// fakeClock is a settable clock for the fake.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+func newFakeClock() *fakegrafana.Clock {
+	return fakegrafana.NewClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 }
 
 type behaviour struct {
@@ -82,15 +63,6 @@ func inviteAs(t *testing.T, s *fakegrafana.Server, auth, body string, want int) 
 	a := serve(t, s, call{method: http.MethodPost, path: invites, auth: auth, body: body})
 	require.Equal(t, want, a.status, a.body)
 	return a
-}
-
-func listAs(t *testing.T, s *fakegrafana.Server, auth string, hdr map[string]string) []gen.TempUserDTO {
-	t.Helper()
-	a := serve(t, s, call{method: http.MethodGet, path: invites, auth: auth, header: hdr})
-	require.Equal(t, http.StatusOK, a.status, a.body)
-	var out []gen.TempUserDTO
-	require.NoError(t, json.Unmarshal([]byte(a.body), &out))
-	return out
 }
 
 func emailsOf(l []gen.TempUserDTO) []string {
@@ -182,7 +154,7 @@ var behaviours = []behaviour{
 	}},
 	{id: "AUTH-7", run: func(t *testing.T, v string) {
 		clock := newFakeClock()
-		s := as(v, fakegrafana.WithClock(clock.now))
+		s := as(v, fakegrafana.WithClock(clock.Now))
 		get := func(auth string) int {
 			return serve(t, s, call{method: http.MethodGet, path: invites, auth: auth}).status
 		}
@@ -195,9 +167,9 @@ var behaviours = []behaviour{
 		assert.Equal(t, 401, a.status, "locked: even the right password")
 		assert.JSONEq(t, authBody("password-auth.failed", "Invalid username or password"), a.body)
 		assert.Equal(t, 200, get(root), "other users are not locked")
-		clock.advance(4*time.Minute + 59*time.Second)
+		clock.Advance(4*time.Minute + 59*time.Second)
 		assert.Equal(t, 401, get(basic("olga", "pw")), "still within 5 minutes of the last failures")
-		clock.advance(2 * time.Second)
+		clock.Advance(2 * time.Second)
 		assert.Equal(t, 403, get(basic("olga", "pw")), "the window has passed")
 	}},
 	{id: "AUTH-8", run: func(t *testing.T, v string) {
@@ -254,7 +226,7 @@ var behaviours = []behaviour{
 		inviteAs(t, s, bearer(org2Token), `{"loginOrEmail":"two@example.com","role":"Viewer"}`, map[bool]int{true: 403, false: 200}[is9(v)])
 		a := serve(t, s, call{method: http.MethodGet, path: invites, auth: basic("erin", "pw"), header: map[string]string{"X-Grafana-Org-Id": "2"}})
 		assert.Equal(t, 403, a.status, "a non-admin outside the org: org −1, access denied")
-		all := listAs(t, s, root, map[string]string{"X-Grafana-Org-Id": "2"})
+		all := list(t, s, root, map[string]string{"X-Grafana-Org-Id": "2"})
 		want := []string{"one@example.com", "two@example.com"}
 		if is9(v) {
 			want = want[:1]
@@ -366,7 +338,7 @@ var behaviours = []behaviour{
 		s := as(v)
 		inviteAs(t, s, root, `{"loginOrEmail":"twice@example.com","role":"Viewer"}`, 200)
 		inviteAs(t, s, root, `{"loginOrEmail":"twice@example.com","role":"Viewer"}`, 200)
-		assert.Len(t, listAs(t, s, root, nil), 2)
+		assert.Len(t, list(t, s, root, nil), 2)
 	}},
 	{id: "ADD-13", applies: not9, run: func(t *testing.T, v string) {
 		s := as(v)
@@ -410,14 +382,14 @@ var behaviours = []behaviour{
 	}},
 	{id: "LIST-2", run: func(t *testing.T, v string) {
 		clock := newFakeClock()
-		s := as(v, fakegrafana.WithClock(clock.now))
+		s := as(v, fakegrafana.WithClock(clock.Now))
 		inviteAs(t, s, root, `{"loginOrEmail":"first@example.com","role":"Viewer"}`, 200)
-		clock.advance(time.Second)
+		clock.Advance(time.Second)
 		for _, e := range []string{"a", "b", "c"} {
 			inviteAs(t, s, root, `{"loginOrEmail":"`+e+`@example.com","role":"Viewer"}`, 200)
-			clock.advance(100 * time.Millisecond)
+			clock.Advance(100 * time.Millisecond)
 		}
-		l := listAs(t, s, root, nil)
+		l := list(t, s, root, nil)
 		assert.Equal(t, []string{"a@example.com", "b@example.com", "c@example.com", "first@example.com"}, emailsOf(l))
 		assert.Equal(t, []int64{2, 3, 4, 1}, []int64{l[0].ID, l[1].ID, l[2].ID, l[3].ID})
 	}},
@@ -433,31 +405,31 @@ var behaviours = []behaviour{
 		s := as(v)
 		s.AddUser(fakegrafana.User{Login: "boss", Email: "boss@example.com", Name: "Boss", Password: "pw", ServerAdmin: true, Orgs: map[int64]gen.OrgRole{1: gen.OrgRoleAdmin}})
 		inviteAs(t, s, basic("boss", "pw"), `{"loginOrEmail":"a@example.com","role":"Viewer"}`, 200)
-		got := listAs(t, s, root, nil)[0]
+		got := list(t, s, root, nil)[0]
 		assert.Equal(t, []string{"boss", "boss@example.com", "Boss"}, []string{got.InvitedByLogin, got.InvitedByEmail, got.InvitedByName})
 		require.True(t, s.UpdateUser("boss", func(u *fakegrafana.User) { u.Name, u.Email = "The Boss", "chief@example.com" }))
-		got = listAs(t, s, root, nil)[0]
+		got = list(t, s, root, nil)[0]
 		assert.Equal(t, []string{"boss", "chief@example.com", "The Boss"}, []string{got.InvitedByLogin, got.InvitedByEmail, got.InvitedByName}, "read when listing")
 		require.True(t, s.DeleteUser("boss"))
-		got = listAs(t, s, root, nil)[0]
+		got = list(t, s, root, nil)[0]
 		assert.Equal(t, []string{"", "", ""}, []string{got.InvitedByLogin, got.InvitedByEmail, got.InvitedByName})
 	}},
 	{id: "LIST-5", run: func(t *testing.T, v string) {
 		s := as(v, fakegrafana.WithRootURL("https://grafana.example.com/sub"))
 		inviteAs(t, s, root, `{"loginOrEmail":"a@example.com","role":"Viewer"}`, 200)
-		got := listAs(t, s, root, nil)[0]
+		got := list(t, s, root, nil)[0]
 		assert.Regexp(t, `^[0-9A-Za-z]{30}$`, got.Code)
 		assert.Equal(t, "https://grafana.example.com/sub/invite/"+got.Code, got.URL)
 	}},
 	{id: "LIST-6", run: func(t *testing.T, v string) {
 		clock := newFakeClock()
-		s := as(v, fakegrafana.WithClock(clock.now), fakegrafana.WithInviteLifetime(time.Hour))
-		clock.advance(5 * time.Minute)
+		s := as(v, fakegrafana.WithClock(clock.Now), fakegrafana.WithInviteLifetime(time.Hour))
+		clock.Advance(5 * time.Minute)
 		inviteAs(t, s, root, `{"loginOrEmail":"a@example.com","role":"Viewer"}`, 200) // at t0+5m; lapses at t0+65m
-		clock.advance(64 * time.Minute)                                               // t0+69m
-		assert.Len(t, listAs(t, s, root, nil), 1, "past its lifetime, but the sweep at t0+70m has not run")
-		clock.advance(time.Minute) // t0+70m
-		assert.Empty(t, listAs(t, s, root, nil), "gone at the first sweep after its lifetime")
+		clock.Advance(64 * time.Minute)                                               // t0+69m
+		assert.Len(t, list(t, s, root, nil), 1, "past its lifetime, but the sweep at t0+70m has not run")
+		clock.Advance(time.Minute) // t0+70m
+		assert.Empty(t, list(t, s, root, nil), "gone at the first sweep after its lifetime")
 		assert.Equal(t, gen.TempUserStatusExpired, s.Invites()[0].Status)
 
 		for _, d := range []time.Duration{0, 14 * time.Minute} {
@@ -504,7 +476,7 @@ var behaviours = []behaviour{
 			assert.JSONEq(t, msg("Invite revoked"), a.body)
 		}
 		assert.Equal(t, gen.TempUserStatusRevoked, s.Invites()[0].Status)
-		assert.Empty(t, listAs(t, s, root, nil))
+		assert.Empty(t, list(t, s, root, nil))
 	}},
 	{id: "EMAIL-1", run: func(t *testing.T, v string) {
 		s := as(v)

@@ -79,9 +79,7 @@ func serve(t *testing.T, s *fakegrafana.Server, c call) answer {
 // invite POSTs a form as the default admin token and requires the given status.
 func invite(t *testing.T, s *fakegrafana.Server, body string, want int) answer {
 	t.Helper()
-	a := serve(t, s, call{method: http.MethodPost, path: invites, auth: admin, body: body})
-	require.Equal(t, want, a.status, a.body)
-	return a
+	return inviteAs(t, s, admin, body, want)
 }
 
 func list(t *testing.T, s *fakegrafana.Server, auth string, hdr map[string]string) []gen.TempUserDTO {
