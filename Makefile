@@ -31,9 +31,9 @@ bin/oasdiff:
 
 ## lint: golangci-lint v2 (pinned in tools/lint/go.mod) on both modules
 lint:
-	$(GO) tool -modfile=tools/lint/go.mod golangci-lint run ./...
-	cd tools && $(GO) tool -modfile=lint/go.mod golangci-lint run --config ../.golangci.yml ./...
-	cd bench && $(GO) tool -modfile=../tools/lint/go.mod golangci-lint run --config ../.golangci.yml ./...
+	$(GO) tool -modfile=tools/lint/go.mod golangci-lint run --allow-parallel-runners ./...
+	cd tools && $(GO) tool -modfile=lint/go.mod golangci-lint run --allow-parallel-runners --config ../.golangci.yml ./...
+	cd bench && $(GO) tool -modfile=../tools/lint/go.mod golangci-lint run --allow-parallel-runners --config ../.golangci.yml ./...
 
 ## spec-lint: Redocly CLI (pinned in contract/redocly) with the recommended ruleset
 spec-lint:
@@ -88,8 +88,8 @@ fuzz-short:
 ## check-deps: a consumer's module graph holds neither the generator nor kin-openapi, and
 ## the library requires only oapi-codegen's runtime and testify
 check-deps:
-	@cd testdata/consumer && $(GO) list -m all > /tmp/grafana-invites-consumer-modules.txt && \
-	if grep -E 'oapi-codegen/oapi-codegen|kin-openapi' /tmp/grafana-invites-consumer-modules.txt; then \
+	@cd testdata/consumer && modules=$$($(GO) list -m all) && \
+	if echo "$$modules" | grep -E 'oapi-codegen/oapi-codegen|kin-openapi'; then \
 		echo "a consumer's module graph holds the generator or kin-openapi"; exit 1; fi
 	@direct=$$($(GO) mod edit -json | $(GO) run ./internal/tools/directreqs); \
 	if [ "$$direct" != "github.com/oapi-codegen/runtime github.com/stretchr/testify" ]; then \
