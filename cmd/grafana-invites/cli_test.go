@@ -200,6 +200,9 @@ func TestErrorMessages(t *testing.T) {
 		{name: "bad output", args: []string{"list", "--output", "xml"}, code: exitUsage},
 		{name: "unknown flag", args: []string{"list", "--colour"}, code: exitUsage},
 		{name: "token file works", vars: map[string]string{"GRAFANA_URL": "URL"}, args: []string{"list", "--token-file", tokenFile}, code: exitOK},
+		{name: "timeout without unit", args: []string{"list", "--timeout", "5"}, code: exitUsage},
+		{name: "timeout zero", args: []string{"list", "--timeout", "0s"}, code: exitUsage},
+		{name: "connection refused", vars: map[string]string{"GRAFANA_URL": "http://127.0.0.1:1/", "GRAFANA_TOKEN": "t"}, args: []string{"list", "--timeout", "2s"}, code: exitError},
 		{name: "flags win over env", vars: map[string]string{"GRAFANA_URL": "URL", "GRAFANA_TOKEN": "glsa_wrong"}, args: []string{"list", "--user", "admin", "--password", "admin"}, code: exitOK},
 	}
 	for _, tt := range tests {
@@ -240,6 +243,9 @@ func TestReadDesiredEdgeCases(t *testing.T) {
 			`line 3: "not-an-address" is not an email address`,
 			"line 4: the email is empty",
 		}},
+		{name: "semicolons", csv: "email;role\na@example.com;Viewer\n", problems: []string{"line 1: the file is separated by semicolons; write it with commas: email,role,name"}},
+		{name: "tabs", csv: "email\trole\na@example.com\tViewer\n", problems: []string{"line 1: the file is separated by tabs; write it with commas: email,role,name"}},
+		{name: "extra fields", csv: "email,role,name\na@example.com,Viewer,Smith, Ann\nb@example.com,Viewer\n", problems: []string{"line 2: 4 fields, but the header names 3; quote a field that holds a comma"}},
 		{name: "addresses Grafana refuses", csv: "email,role\n@example.com,Viewer\nfoo@,Viewer\na@b@c.com,Viewer\nadmin@localhost,Viewer\nok@example.com.,Viewer\n", want: []string{"ok@example.com.:Viewer:"}, problems: []string{
 			`line 2: "@example.com" is not an email address`,
 			`line 3: "foo@" is not an email address`,

@@ -5,15 +5,13 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/grafana-invites/grafana-invites/api"
 )
 
 // conn holds the connection settings shared by list, invite, revoke and sync.
 type conn struct {
-	url, token, tokenFile, user, password, orgID string
-	timeout                                      time.Duration
+	url, token, tokenFile, user, password, orgID, timeout string
 }
 
 func (c *conn) register(fs *flag.FlagSet) {
@@ -23,7 +21,7 @@ func (c *conn) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.user, "user", "", "basic-auth login (env GRAFANA_USER)")
 	fs.StringVar(&c.password, "password", "", "basic-auth password (env GRAFANA_PASSWORD)")
 	fs.StringVar(&c.orgID, "org-id", "", "organisation id (env GRAFANA_ORG_ID; default: the credentials' own)")
-	fs.DurationVar(&c.timeout, "timeout", api.DefaultTimeout, "bound of each call to Grafana, retries included")
+	fs.StringVar(&c.timeout, "timeout", api.DefaultTimeout.String(), "bound of each call to Grafana, retries included, e.g. 30s or 2m")
 }
 
 // client builds the API client from flags, then the environment. Credentials come from
@@ -34,12 +32,19 @@ func (c *conn) client(e *env) (*api.Client, error) {
 	if url == "" {
 		return nil, usagef("no Grafana URL: set --url or GRAFANA_URL (Grafana's root URL, e.g. https://grafana.example.com/)")
 	}
+	if !strings.Contains(url, "://") && !strings.HasPrefix(url, "/") {
+		return nil, usagef("the Grafana URL %q has no scheme: add http:// or https://, e.g. https://%s", url, strings.TrimLeft(url, "/"))
+	}
+	timeout, err := parseDuration("--timeout", c.timeout, "s")
+	if err != nil {
+		return nil, err
+	}
 	token, user, password, source := c.token, c.user, c.password, "flags"
 	if c.tokenFile != "" {
 		if token != "" {
 			return nil, usagef("both --token and --token-file are set; use one")
 		}
-		b, err := e.readFile(c.tokenFile)
+		b, err := e.readFile(c.tokenFile) //nolint:gosec // a file named by the user
 		if err != nil {
 			return nil, usagef("cannot read --token-file: %v", err)
 		}
@@ -50,7 +55,7 @@ func (c *conn) client(e *env) (*api.Client, error) {
 	if token == "" && user == "" && password == "" {
 		token, user, password, source = e.getenv("GRAFANA_TOKEN"), e.getenv("GRAFANA_USER"), e.getenv("GRAFANA_PASSWORD"), "environment"
 	}
-	opts := []api.Option{api.WithTimeout(c.timeout)}
+	opts := []api.Option{api.WithTimeout(timeout)}
 	switch {
 	case token != "" && (user != "" || password != ""):
 		if source == "flags" {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"syscall"
 
 	"github.com/grafana-invites/grafana-invites/api"
 )
@@ -33,6 +34,8 @@ func explain(err error) string {
 		hint = "No invite has this code in this organisation: 'grafana-invites list' shows the pending ones."
 	case errors.Is(err, api.ErrInvalidResponse):
 		hint = "The answer did not come from Grafana's API: check --url (Grafana's root URL, not a login page or proxy)."
+	case errors.Is(err, syscall.ECONNREFUSED):
+		hint = "Nothing answers at that address: check --url (host and port) and that Grafana runs."
 	case errors.Is(err, context.DeadlineExceeded):
 		hint = "Grafana did not answer in time: check --url and the network, or raise --timeout."
 	case errors.As(err, &ae) && ae.StatusCode >= 500:

@@ -16,13 +16,16 @@ import (
 // defaultLifetime is Grafana's default [users] user_invite_max_lifetime_duration.
 const defaultLifetime = 24 * time.Hour
 
-// parseAge reads a duration flag such as --older-than 20h, saying what to write when the
-// unit is missing.
-func parseAge(flag, v string) (time.Duration, error) {
+// parseAge reads an age flag such as --older-than 20h.
+func parseAge(flag, v string) (time.Duration, error) { return parseDuration(flag, v, "h") }
+
+// parseDuration reads a positive duration flag, saying what to write when the unit is
+// missing ("--timeout 5: add a unit, e.g. 5s"); unit is the one to suggest.
+func parseDuration(flag, v, unit string) (time.Duration, error) {
 	d, err := time.ParseDuration(v)
 	switch {
 	case err != nil && strings.Trim(v, "0123456789.") == "" && v != "":
-		return 0, usagef("%s %s: add a unit, e.g. %sh", flag, v, v)
+		return 0, usagef("%s %s: add a unit, e.g. %s%s", flag, v, v, unit)
 	case err != nil:
 		return 0, usagef("%s %q: want a duration such as 20h or 90m", flag, v)
 	case d <= 0:

@@ -39,6 +39,13 @@ func readDesired(data []byte) (desired []api.Desired, warnings []string, err err
 	if err != nil {
 		return nil, nil, &csvProblems{[]string{csvErr(err)}}
 	}
+	if len(header) == 1 {
+		for _, sep := range []struct{ char, name string }{{";", "semicolons"}, {"\t", "tabs"}} {
+			if strings.Contains(header[0], sep.char) {
+				return nil, nil, &csvProblems{[]string{fmt.Sprintf("line 1: the file is separated by %s; write it with commas: email,role,name", sep.name)}}
+			}
+		}
+	}
 	col := map[string]int{}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(h))
@@ -88,6 +95,10 @@ func readDesired(data []byte) (desired []api.Desired, warnings []string, err err
 		line, _ := r.FieldPos(0)
 		if strings.TrimSpace(strings.Join(rec, "")) == "" {
 			continue // a line of empty fields
+		}
+		if len(rec) > len(header) {
+			probs = append(probs, fmt.Sprintf("line %d: %d fields, but the header names %d; quote a field that holds a comma", line, len(rec), len(header)))
+			continue
 		}
 		email, roleText := field(rec, "email"), field(rec, "role")
 		switch {
