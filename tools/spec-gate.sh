@@ -43,7 +43,9 @@ if "$oasdiff" breaking "$tmp/base.yaml" "$spec" --fail-on ERR > "$tmp/report" 2>
   exit 0
 fi
 cat "$tmp/report"
-if git diff "$base" -- CHANGELOG.md 2>/dev/null | grep -qE '^\+.*BREAKING'; then
+# grep reads the whole diff (no -q): with pipefail, grep -q leaving early would make
+# git diff die of SIGPIPE and the marked break look unmarked.
+if git diff "$base" -- CHANGELOG.md 2>/dev/null | grep -E '^\+.*BREAKING' >/dev/null; then
   echo "spec-gate: breaking change marked as intended in CHANGELOG.md"
   exit 0
 fi

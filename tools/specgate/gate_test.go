@@ -87,6 +87,18 @@ func TestGate(t *testing.T) {
 	require.NoError(t, err, out)
 	assert.Contains(t, out, "marked as intended")
 
+	// A long changelog after the mark: the gate must read the whole diff, or git diff dies
+	// of SIGPIPE under pipefail and the marked break looks unmarked (it did, now and then).
+	long := strings.Replace(string(changelog), "## Unreleased\n", "## Unreleased\n\n- BREAKING: `loginOrEmail` is now `loginOrMail`; regenerate clients.\n"+strings.Repeat("- a line after it, of which there are many\n", 200000), 1)
+	write("CHANGELOG.md", long)
+	git(t, dir, "commit", "-qam", "a long changelog")
+	for range 3 {
+		out, err = gate(t, dir, oasdiff)
+		require.NoError(t, err, out)
+	}
+	write("CHANGELOG.md", strings.Replace(string(changelog), "## Unreleased\n", "## Unreleased\n\n- BREAKING: `loginOrEmail` is now `loginOrMail`; regenerate clients.\n", 1))
+	git(t, dir, "commit", "-qam", "a short changelog again")
+
 	// A release tag becomes the base.
 	git(t, dir, "tag", "v2.0.0")
 	out, err = gate(t, dir, oasdiff)
