@@ -174,6 +174,8 @@ func TestErrorMessages(t *testing.T) {
 	emptyFile := filepath.Join(tmp, "empty")
 	require.NoError(t, os.WriteFile(tokenFile, []byte(fakegrafana.DefaultAdminToken+"\n"), 0o600))
 	require.NoError(t, os.WriteFile(emptyFile, nil, 0o600))
+	passwordFile := filepath.Join(tmp, "password")
+	require.NoError(t, os.WriteFile(passwordFile, []byte("admin\n"), 0o600))
 	tests := []struct {
 		name string
 		vars map[string]string // replaces the environment when not nil
@@ -200,6 +202,9 @@ func TestErrorMessages(t *testing.T) {
 		{name: "bad output", args: []string{"list", "--output", "xml"}, code: exitUsage},
 		{name: "unknown flag", args: []string{"list", "--colour"}, code: exitUsage},
 		{name: "token file works", vars: map[string]string{"GRAFANA_URL": "URL"}, args: []string{"list", "--token-file", tokenFile}, code: exitOK},
+		{name: "password file works", vars: map[string]string{"GRAFANA_URL": "URL"}, args: []string{"list", "--user", "admin", "--password-file", passwordFile}, code: exitOK},
+		{name: "password and password file", args: []string{"list", "--user", "admin", "--password", "x", "--password-file", passwordFile}, code: exitUsage},
+		{name: "empty password file", args: []string{"list", "--user", "admin", "--password-file", emptyFile}, code: exitUsage},
 		{name: "timeout without unit", args: []string{"list", "--timeout", "5"}, code: exitUsage},
 		{name: "timeout zero", args: []string{"list", "--timeout", "0s"}, code: exitUsage},
 		{name: "connection refused", vars: map[string]string{"GRAFANA_URL": "http://127.0.0.1:1/", "GRAFANA_TOKEN": "t"}, args: []string{"list", "--timeout", "2s"}, code: exitError},

@@ -11,7 +11,7 @@ import (
 
 // conn holds the connection settings shared by list, invite, revoke and sync.
 type conn struct {
-	url, token, tokenFile, user, password, orgID, timeout string
+	url, token, tokenFile, user, password, passwordFile, orgID, timeout string
 }
 
 func (c *conn) register(fs *flag.FlagSet) {
@@ -19,7 +19,8 @@ func (c *conn) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.token, "token", "", "service-account token (env GRAFANA_TOKEN); prefer --token-file")
 	fs.StringVar(&c.tokenFile, "token-file", "", "file holding the service-account token")
 	fs.StringVar(&c.user, "user", "", "basic-auth login (env GRAFANA_USER)")
-	fs.StringVar(&c.password, "password", "", "basic-auth password (env GRAFANA_PASSWORD)")
+	fs.StringVar(&c.password, "password", "", "basic-auth password (env GRAFANA_PASSWORD); prefer --password-file")
+	fs.StringVar(&c.passwordFile, "password-file", "", "file holding the basic-auth password")
 	fs.StringVar(&c.orgID, "org-id", "", "organisation id (env GRAFANA_ORG_ID; default: the credentials' own)")
 	fs.StringVar(&c.timeout, "timeout", api.DefaultTimeout.String(), "bound of each call to Grafana, retries included, e.g. 30s or 2m")
 }
@@ -40,6 +41,18 @@ func (c *conn) client(e *env) (*api.Client, error) {
 		return nil, err
 	}
 	token, user, password, source := c.token, c.user, c.password, "flags"
+	if c.passwordFile != "" {
+		if password != "" {
+			return nil, usagef("both --password and --password-file are set; use one")
+		}
+		b, err := e.readFile(c.passwordFile) //nolint:gosec // a file named by the user
+		if err != nil {
+			return nil, usagef("cannot read --password-file: %v", err)
+		}
+		if password = strings.TrimRight(string(b), "\r\n"); password == "" {
+			return nil, usagef("--password-file %s is empty", c.passwordFile)
+		}
+	}
 	if c.tokenFile != "" {
 		if token != "" {
 			return nil, usagef("both --token and --token-file are set; use one")

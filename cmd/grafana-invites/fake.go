@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -17,8 +18,49 @@ import (
 )
 
 func runVersion(_ context.Context, _ []string, e *env) int {
-	fmt.Fprintln(e.stdout, "grafana-invites "+api.Version)
+	fmt.Fprintln(e.stdout, versionLine(debug.ReadBuildInfo()))
 	return exitOK
+}
+
+// versionLine is the module version, the VCS revision (and whether the tree was modified)
+// and the Go version of the build, as the build info records them.
+func versionLine(bi *debug.BuildInfo, ok bool) string {
+	line := "grafana-invites " + api.Version
+	if !ok {
+		return line
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		line = "grafana-invites " + v
+	}
+	var rev, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = "+dirty"
+			}
+		}
+	}
+	if rev != "" {
+		line += " (" + rev[:min(12, len(rev))] + modified + ")"
+	}
+	return line + " " + bi.GoVersion
+}
+
+// reachable is a listener's address as a client can dial it: a wildcard host (0.0.0.0,
+// ::) listens on every interface but is no address to connect to, so the IPv4 loopback
+// stands in (Go's wildcard listeners take IPv4 too).
+func reachable(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
 }
 
 // listenFake serves a fake Grafana on addr and returns its root URL and a stop function.
@@ -27,7 +69,7 @@ func listenFake(ctx context.Context, addr string, opts ...fakegrafana.Option) (s
 	if err != nil {
 		return "", nil, err
 	}
-	root := "http://" + ln.Addr().String() + "/"
+	root := "http://" + reachable(ln.Addr()) + "/"
 	fake, err := fakegrafana.NewServer(append([]fakegrafana.Option{fakegrafana.WithRootURL(root)}, opts...)...)
 	if err != nil {
 		_ = ln.Close()

@@ -6,10 +6,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -19,6 +21,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/grafana-invites/grafana-invites/api"
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
 )
 
@@ -88,7 +91,7 @@ func TestUsage(t *testing.T) {
 	assert.Contains(t, out, "serve-fake")
 	code, out, _ = runCLI(t, nil, "", "version")
 	assert.Equal(t, exitOK, code)
-	assert.Regexp(t, `^grafana-invites \d+\.\d+\.\d+\n$`, out)
+	assert.Regexp(t, `^grafana-invites \S+ (\([0-9a-f]+(\+dirty)?\) )?go1\.\d+\S*\n$`, out)
 	code, _, _ = runCLI(t, nil, "", "serve-fake", "--addr", "256.0.0.1:99999")
 	assert.Equal(t, exitUsage, code)
 }
@@ -198,4 +201,34 @@ func TestServeFakeSeed(t *testing.T) {
 		assert.Equal(t, exitUsage, code)
 		assert.Contains(t, stderr, msg)
 	}
+}
+
+func TestReachable(t *testing.T) {
+	for in, want := range map[string]string{"0.0.0.0:3000": "127.0.0.1:3000", "[::]:3000": "127.0.0.1:3000", "127.0.0.1:3000": "127.0.0.1:3000", "192.0.2.1:80": "192.0.2.1:80"} {
+		addr, err := net.ResolveTCPAddr("tcp", in)
+		require.NoError(t, err)
+		assert.Equal(t, want, reachable(addr), in)
+	}
+}
+
+// TestServeFakeOnEveryInterface: with --addr 0.0.0.0:0 the printed URL is one a client can
+// reach.
+func TestServeFakeOnEveryInterface(t *testing.T) {
+	url, token, _, _ := serveFake(t, "--addr", "0.0.0.0:0")
+	assert.True(t, strings.HasPrefix(url, "http://127.0.0.1:"), url)
+	status, _ := callFake(t, http.MethodGet, url+"api/org/invites", token)
+	assert.Equal(t, http.StatusOK, status)
+}
+
+func TestVersionLine(t *testing.T) {
+	assert.Equal(t, "grafana-invites "+api.Version, versionLine(nil, false))
+	bi := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.modified", Value: "true"},
+	}}
+	assert.Equal(t, "grafana-invites "+api.Version+" (0123456789ab+dirty) go1.26.8", versionLine(bi, true))
+	bi.Main.Version, bi.Settings = "v0.2.0", nil
+	assert.Equal(t, "grafana-invites v0.2.0 go1.26.8", versionLine(bi, true))
+	code, out, _ := runCLI(t, nil, "", "version")
+	assert.Equal(t, exitOK, code)
+	assert.Regexp(t, `^grafana-invites \S+ .*go1\.\d+`, out)
 }
