@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/grafana-invites/grafana-invites/internal/grafanaid"
 )
 
 // The cases, one per row of docs/grafana-behaviour.md and in its order. Each creates what
@@ -30,7 +32,7 @@ var cases = []testCase{
 		}
 	}},
 	{"AUTH-2", func(c *check) {
-		a := c.get(bearer(tokenFromSecret(c.s.runID+"0000000000000000000000")), nil)
+		a := c.get(bearer(grafanaid.Token(c.s.runID+"0000000000000000000000")), nil)
 		if c.status(a, http.StatusUnauthorized, "an unknown well-formed token") {
 			c.keys(a, "an unknown well-formed token", "message", "traceID")
 			c.message(a, "Unauthorized", "an unknown well-formed token")
@@ -45,7 +47,7 @@ var cases = []testCase{
 		c.authError(c.get(bearer(acc.RevokedToken), nil), "api-key.revoked", "a revoked token")
 	}},
 	{"AUTH-4", func(c *check) {
-		tok := tokenFromSecret("conformance")
+		tok := grafanaid.Token("conformance")
 		if c.s.t.Token != "" {
 			tok = c.s.t.Token
 		}
@@ -263,7 +265,7 @@ var cases = []testCase{
 			c.fatalf("the invite is not listed")
 		}
 		name := str(got[0], "invitedByName")
-		want := serviceAccountLogin(1, name)
+		want := grafanaid.ServiceAccountLogin(1, name)
 		if str(got[0], "invitedByLogin") != want || str(got[0], "invitedByEmail") != want {
 			c.errorf("invitedByLogin %q, invitedByEmail %q, want both %q", str(got[0], "invitedByLogin"), str(got[0], "invitedByEmail"), want)
 		}

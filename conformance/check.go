@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/grafana-invites/grafana-invites/internal/grafanaid"
 	"github.com/grafana-invites/grafana-invites/internal/grafanaversion"
 )
 
@@ -212,12 +211,6 @@ func created(inv map[string]any) time.Time {
 
 func orgHeader(org int64) map[string]string {
 	return map[string]string{"X-Grafana-Org-Id": fmt.Sprint(org)}
-}
-
-func tokenFromSecret(secret string) string { return grafanaid.Token(secret) }
-
-func serviceAccountLogin(orgID int64, name string) string {
-	return grafanaid.ServiceAccountLogin(orgID, name)
 }
 
 // createdUser reports whether the run created the user login through the admin API.

@@ -56,7 +56,7 @@ func assertNothingPending(t *testing.T, target conformance.Target) {
 // FILE: the prerequisites come from the seed file, server control is missing, so exactly the
 // cases that need control (or are about the fake's own limits) skip, and the rest pass.
 func TestSeededFakeWithoutControl(t *testing.T) {
-	data, err := os.ReadFile("testdata/seed.json")
+	data, err := os.ReadFile("seed.json")
 	require.NoError(t, err)
 	srv, err := fakegrafana.NewServer(fakegrafana.WithSeed(data))
 	require.NoError(t, err)

@@ -1,23 +1,33 @@
 package conformance
 
 import (
+	_ "embed"
 	"net/http/httptest"
 	"time"
 
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
 )
 
+// Seed is a seed file (seed.json beside this package) that gives every prerequisite of the
+// cases: orgs, users and tokens for fakegrafana.WithSeed and serve-fake --seed, and the
+// "conformance" object naming them for AccountsFromSeed.
+//
+//go:embed seed.json
+var Seed []byte
+
 // Fake serves the in-process fake Grafana as version (empty: the newest) on 127.0.0.1,
-// seeded with every account the cases need, and returns it as a Target with server control.
-// Stop it with the returned function.
+// seeded with Seed, and returns it as a Target with server control. Stop it with the
+// returned function.
 func Fake(version string) (Target, func(), error) {
+	accounts, err := AccountsFromSeed(Seed)
+	if err != nil {
+		return Target{}, nil, err
+	}
 	clock := fakegrafana.NewClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
-	opts := []fakegrafana.Option{fakegrafana.WithClock(clock.Now)}
+	opts := []fakegrafana.Option{fakegrafana.WithClock(clock.Now), fakegrafana.WithSeed(Seed)}
 	if version != "" {
 		opts = append(opts, fakegrafana.WithGrafanaVersion(version))
 	}
-	seed, accounts := FakeSeed()
-	opts = append(opts, seed...)
 	srv, err := fakegrafana.NewServer(opts...)
 	if err != nil {
 		return Target{}, nil, err
@@ -27,31 +37,6 @@ func Fake(version string) (Target, func(), error) {
 		URL: hs.URL + "/", AdminLogin: "admin", AdminPassword: "admin", Token: fakegrafana.DefaultAdminToken,
 		Version: version, Control: &fakeControl{s: srv, clock: clock}, Accounts: accounts,
 	}, hs.Close, nil
-}
-
-// FakeSeed is the fake's seed for the cases: org 2 "Second", the accounts, and the
-// expired and revoked tokens, with the Accounts that name them.
-func FakeSeed() ([]fakegrafana.Option, Accounts) {
-	user := func(login string, u fakegrafana.User) fakegrafana.Option {
-		u.Login, u.Email, u.Password = login, login+"@example.invalid", "pw-"+login
-		return fakegrafana.WithUser(u)
-	}
-	acc := func(login string) *Account { return &Account{Login: login, Password: "pw-" + login} }
-	expired, revoked := fakegrafana.TokenFromSecret("conformanceExpired"), fakegrafana.TokenFromSecret("conformanceRevoked")
-	return []fakegrafana.Option{
-			fakegrafana.WithOrg(2, "Second"),
-			user("member", fakegrafana.User{Orgs: map[int64]fakegrafana.Role{1: "Viewer", 2: "Admin"}, CurrentOrg: 1}),
-			user("inviter", fakegrafana.User{ServerAdmin: true, Orgs: map[int64]fakegrafana.Role{2: "Admin"}}),
-			user("outsider", fakegrafana.User{}),
-			user("throwaway", fakegrafana.User{Orgs: map[int64]fakegrafana.Role{1: "Viewer"}}),
-			user("granted", fakegrafana.User{Orgs: map[int64]fakegrafana.Role{1: "Editor"}, GrantAddUsers: true}),
-			user("restricted", fakegrafana.User{Orgs: map[int64]fakegrafana.Role{1: "Admin"}, CannotAddExistingUsers: true}),
-			fakegrafana.WithToken(fakegrafana.Token{Token: expired, Name: "expired", OrgID: 1, Role: "Admin", Expired: true}),
-			fakegrafana.WithToken(fakegrafana.Token{Token: revoked, Name: "revoked", OrgID: 1, Role: "Admin", Revoked: true}),
-		}, Accounts{
-			Member: acc("member"), SecondOrg: 2, Inviter: acc("inviter"), Outsider: acc("outsider"), Throwaway: acc("throwaway"),
-			ExpiredToken: expired, RevokedToken: revoked, Granted: acc("granted"), Restricted: acc("restricted"),
-		}
 }
 
 // fakeControl is Control over the in-process fake.

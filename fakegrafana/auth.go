@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/grafana-invites/grafana-invites/gen"
+	"github.com/grafana-invites/grafana-invites/internal/grafanaid"
 )
 
 // identity is the authenticated caller, in the organisation of the request.
@@ -61,7 +62,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (identity,
 
 // authenticateToken is AUTH-1 to AUTH-4 and ORG-4.
 func (s *Server) authenticateToken(w http.ResponseWriter, token string, requested int64) (identity, bool) {
-	if !tokenDecodes(token) {
+	if !grafanaid.TokenDecodes(token) { // AUTH-1
 		writeAuthError(w, "api-key.invalid", "Invalid API key")
 		return identity{}, false
 	}

@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/grafana-invites/grafana-invites/gen"
+	"github.com/grafana-invites/grafana-invites/internal/grafanaid"
 	"github.com/grafana-invites/grafana-invites/internal/grafanaversion"
 )
 
@@ -229,7 +230,7 @@ func (s *Server) readLocked(inv *invite) gen.TempUserDTO {
 	dto := inv.dto
 	switch {
 	case inv.byToken != nil:
-		login := serviceAccountLogin(inv.byToken.OrgID, inv.byToken.Name)
+		login := grafanaid.ServiceAccountLogin(inv.byToken.OrgID, inv.byToken.Name) // ADD-13
 		dto.InvitedByLogin, dto.InvitedByEmail, dto.InvitedByName = login, login, inv.byToken.Name
 	case inv.byUserID != 0:
 		if u := s.userByIDLocked(inv.byUserID); u != nil {

@@ -3,6 +3,7 @@ package fakegrafana
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -19,19 +20,19 @@ func (s *Server) AddUser(u User) int64 {
 func (s *Server) UpdateUser(login string, edit func(u *User)) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, u := range s.users {
-		if strings.EqualFold(u.Login, login) {
-			id := u.ID
-			edit(u)
-			u.ID = id // the id is the user's identity
-			if u.Orgs == nil {
-				u.Orgs = map[int64]Role{}
-			}
-			s.changedLocked()
-			return true
-		}
+	i := s.userIndexLocked(login)
+	if i < 0 {
+		return false
 	}
-	return false
+	u := s.users[i]
+	id := u.ID
+	edit(u)
+	u.ID = id // the id is the user's identity
+	if u.Orgs == nil {
+		u.Orgs = map[int64]Role{}
+	}
+	s.changedLocked()
+	return true
 }
 
 // DeleteUser deletes the user whose login is login (case-insensitively) at run time and
@@ -39,14 +40,18 @@ func (s *Server) UpdateUser(login string, edit func(u *User)) bool {
 func (s *Server) DeleteUser(login string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, u := range s.users {
-		if strings.EqualFold(u.Login, login) {
-			s.users = append(s.users[:i], s.users[i+1:]...)
-			s.changedLocked()
-			return true
-		}
+	i := s.userIndexLocked(login)
+	if i < 0 {
+		return false
 	}
-	return false
+	s.users = append(s.users[:i], s.users[i+1:]...)
+	s.changedLocked()
+	return true
+}
+
+// userIndexLocked is the index of the user whose login is login (case-insensitively), or -1.
+func (s *Server) userIndexLocked(login string) int {
+	return slices.IndexFunc(s.users, func(u *User) bool { return strings.EqualFold(u.Login, login) })
 }
 
 // AddToken adds a service-account token at run time and returns it: Token.Token, or the

@@ -10,12 +10,3 @@ func TokenFromSecret(secret string) string { return grafanaid.Token(secret) }
 
 // NewToken returns a fresh token in Grafana's format, with a random 32-character secret.
 func NewToken() string { return TokenFromSecret(randomAlnum(32)) }
-
-// tokenDecodes reports whether Grafana's decoder accepts tok (behaviour AUTH-1).
-func tokenDecodes(tok string) bool { return grafanaid.TokenDecodes(tok) }
-
-// serviceAccountLogin is the login, and the email, of the service account a token belongs
-// to (behaviour ADD-13).
-func serviceAccountLogin(orgID int64, name string) string {
-	return grafanaid.ServiceAccountLogin(orgID, name)
-}

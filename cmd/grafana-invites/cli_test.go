@@ -15,7 +15,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/grafana-invites/grafana-invites/api"
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
 	"github.com/grafana-invites/grafana-invites/gen"
 )
@@ -355,17 +354,13 @@ func TestProgressOnTerminal(t *testing.T) {
 	var b strings.Builder
 	p := newProgress(&b, true, 4)
 	for i := 1; i <= 4; i++ {
-		p.update(i, 4, api0)
+		p.update(i, 4)
 	}
 	p.finish()
 	assert.True(t, strings.HasPrefix(b.String(), "\r["))
 	assert.True(t, strings.HasSuffix(b.String(), "] 4/4\n"))
 	assert.Equal(t, 4, strings.Count(b.String(), "\r"))
 }
-
-var api0 apiReportEntry
-
-type apiReportEntry = api.ReportEntry
 
 // unknownCode is a code that differs from code in its last character, so never equals it
 // (appending a fixed letter collided whenever the code ended in that letter).

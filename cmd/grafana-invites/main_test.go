@@ -181,7 +181,7 @@ func TestServeFakeVersionProfiles(t *testing.T) {
 
 // TestServeFakeSeed: --seed adds the file's users and tokens; a bad file is a usage error.
 func TestServeFakeSeed(t *testing.T) {
-	url, token, _, _ := serveFake(t, "--seed", "../../conformance/testdata/seed.json")
+	url, token, _, _ := serveFake(t, "--seed", "../../conformance/seed.json")
 	status, _ := callFake(t, http.MethodGet, url+"api/org/invites", "glsa_conformanceExpired_d9be5e3f")
 	assert.Equal(t, http.StatusUnauthorized, status, "the seed's expired token")
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, url+"api/org/invites", nil)

@@ -147,7 +147,7 @@ func runRenew(ctx context.Context, args []string, e *env) int {
 	}()
 	prog := newProgress(e.stderr, e.isTTY, len(due))
 	report, err := c.Renew(context.WithoutCancel(ctx), api.RenewOptions{CreatedBefore: cutoff, Emails: addresses, SendEmail: *sendEmail, Concurrency: *concurrency,
-		Stop: stop, Progress: func(done, total int, _ api.RenewEntry) { prog.update(done, total, api.ReportEntry{}) }})
+		Stop: stop, Progress: func(done, total int, _ api.RenewEntry) { prog.update(done, total) }})
 	prog.finish()
 	if report != nil {
 		if *output == "json" {

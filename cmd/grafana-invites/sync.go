@@ -199,7 +199,8 @@ func runSync(ctx context.Context, args []string, e *env) int {
 		return exitOK
 	}
 	prog := newProgress(e.stderr, e.isTTY, plan.Changes())
-	report, err := c.Apply(ctx, plan, api.ApplyOptions{Concurrency: *concurrency, Progress: prog.update})
+	report, err := c.Apply(ctx, plan, api.ApplyOptions{Concurrency: *concurrency,
+		Progress: func(done, total int, _ api.ReportEntry) { prog.update(done, total) }})
 	prog.finish()
 	if *output == "json" {
 		_ = writeJSON(e.stdout, reportJSON(report))
@@ -369,7 +370,7 @@ func newProgress(w io.Writer, tty bool, total int) *progress {
 	return &progress{w: w, tty: tty, total: total}
 }
 
-func (p *progress) update(done, total int, _ api.ReportEntry) {
+func (p *progress) update(done, total int) {
 	if p.tty {
 		const width = 30
 		filled := width * done / max(total, 1)
