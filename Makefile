@@ -1,19 +1,25 @@
 # grafana-invites: the two commands that matter are `make demo` and `make test`.
 GO       ?= go
+# The root go.work joins the library and the CLI (cmd/grafana-invites, its own module).
+# Go refuses workspace mode for `go tool -modfile=…` and inside modules the workspace does
+# not list (tools/, bench/, testdata/): those commands run with $(NOWORK).
+NOWORK   := GOWORK=off
+CLI      := cmd/grafana-invites
 GOFILES  := $(shell find . -name '*.go' -not -path '*/node_modules/*' -not -path './.git/*')
 FUZZTIME ?= 8s
 
 .PHONY: all demo test generate check-generated check-deps vet fmt-check lint unit contract \
-	spec-lint spec-gate contract-ts check fuzz-short bench bench-smoke conformance actionlint bin/grafana-invites bin/oasdiff
+	spec-lint spec-gate contract-ts check fuzz-short bench bench-smoke conformance actionlint release-check \
+	tidy-cli bin/grafana-invites bin/oasdiff bin/golangci-lint
 
 all: test
 
 ## demo: invite → list → revoke → list on an in-process fake Grafana
 demo:
-	$(GO) run ./cmd/grafana-invites demo
+	$(GO) run ./$(CLI) demo
 
 ## test: everything CI checks
-test: vet fmt-check lint check-generated check-deps unit contract check bench-smoke fuzz-short
+test: vet fmt-check lint check-generated check-deps unit contract check release-check bench-smoke fuzz-short
 
 ## check: the contract's checks: Redocly lint, the breaking-change gate, the TypeScript client,
 ## the workflows (actionlint)
@@ -21,19 +27,25 @@ check: spec-lint spec-gate contract-ts actionlint
 
 ## actionlint: the GitHub workflows, with actionlint pinned in tools/actionlint
 actionlint:
-	GOWORK=off $(GO) tool -modfile=tools/actionlint/go.mod actionlint -no-color -shellcheck= -pyflakes= .github/workflows/*.yml
+	$(NOWORK) $(GO) tool -modfile=tools/actionlint/go.mod actionlint -no-color -shellcheck= -pyflakes= .github/workflows/*.yml
 
 bin/grafana-invites:
-	$(GO) build -o bin/grafana-invites ./cmd/grafana-invites
+	$(GO) build -o bin/grafana-invites ./$(CLI)
 
 bin/oasdiff:
-	cd tools && $(GO) build -o ../bin/oasdiff github.com/oasdiff/oasdiff
+	cd tools && $(NOWORK) $(GO) build -o ../bin/oasdiff github.com/oasdiff/oasdiff
 
-## lint: golangci-lint v2 (pinned in tools/lint/go.mod) on both modules
-lint:
-	$(GO) tool -modfile=tools/lint/go.mod golangci-lint run --allow-parallel-runners ./...
-	cd tools && $(GO) tool -modfile=lint/go.mod golangci-lint run --allow-parallel-runners --config ../.golangci.yml ./...
-	cd bench && $(GO) tool -modfile=../tools/lint/go.mod golangci-lint run --allow-parallel-runners --config ../.golangci.yml ./...
+# golangci-lint is built from its pin, then run in each module as that module builds: the
+# CLI in the workspace (it requires the library's unpublished version), the others alone.
+bin/golangci-lint:
+	$(NOWORK) $(GO) build -modfile=tools/lint/go.mod -o bin/golangci-lint github.com/golangci/golangci-lint/v2/cmd/golangci-lint
+
+## lint: golangci-lint v2 (pinned in tools/lint/go.mod) on every module
+lint: bin/golangci-lint
+	$(NOWORK) bin/golangci-lint run --allow-parallel-runners ./...
+	cd $(CLI) && ../../bin/golangci-lint run --allow-parallel-runners --config ../../.golangci.yml ./...
+	cd tools && $(NOWORK) ../bin/golangci-lint run --allow-parallel-runners --config ../.golangci.yml ./...
+	cd bench && $(NOWORK) ../bin/golangci-lint run --allow-parallel-runners --config ../.golangci.yml ./...
 
 ## spec-lint: Redocly CLI (pinned in contract/redocly) with the recommended ruleset
 spec-lint:
@@ -62,8 +74,9 @@ check-generated:
 
 vet:
 	$(GO) vet ./...
-	cd tools && $(GO) vet ./...
-	cd bench && $(GO) vet ./...
+	cd $(CLI) && $(GO) vet ./...
+	cd tools && $(NOWORK) $(GO) vet ./...
+	cd bench && $(NOWORK) $(GO) vet ./...
 
 fmt-check:
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi; echo "gofmt: clean"
@@ -71,11 +84,12 @@ fmt-check:
 ## unit: the tests, under the race detector
 unit:
 	$(GO) test -race -count=1 ./...
+	cd $(CLI) && $(GO) test -race -count=1 ./...
 
 ## contract: openapi.yaml validated by kin-openapi, and the fake's answers and the client's
 ## requests validated against it; the spec gate's own tests
 contract:
-	cd tools && $(GO) test -count=1 ./...
+	cd tools && $(NOWORK) $(GO) test -count=1 ./...
 
 ## fuzz-short: a short run of every fuzz target (FUZZTIME each)
 fuzz-short:
@@ -88,10 +102,10 @@ fuzz-short:
 ## check-deps: a consumer's module graph holds neither the generator nor kin-openapi, and
 ## the library requires only oapi-codegen's runtime and testify
 check-deps:
-	@cd testdata/consumer && modules=$$($(GO) list -m all) && \
+	@cd testdata/consumer && modules=$$($(NOWORK) $(GO) list -m all) && \
 	if echo "$$modules" | grep -E 'oapi-codegen/oapi-codegen|kin-openapi'; then \
 		echo "a consumer's module graph holds the generator or kin-openapi"; exit 1; fi
-	@direct=$$($(GO) mod edit -json | $(GO) run ./internal/tools/directreqs); \
+	@direct=$$($(NOWORK) $(GO) mod edit -json | $(NOWORK) $(GO) run ./internal/tools/directreqs); \
 	if [ "$$direct" != "github.com/oapi-codegen/runtime github.com/stretchr/testify" ]; then \
 		echo "go.mod requires more than runtime and testify: $$direct"; exit 1; fi; \
 	echo "dependencies: consumer graph clean; go.mod requires only: $$direct"
@@ -112,20 +126,43 @@ bench:
 	@# One process per round, each running every implementation once: drift of this shared
 	@# machine over the minutes of a run then falls on all of them alike, where -count 10
 	@# would run each implementation's ten samples back to back.
-	cd bench && $(GO) test -c -o results/bench.test . && rm -f results/micro.txt && \
+	cd bench && $(NOWORK) $(GO) test -c -o results/bench.test . && rm -f results/micro.txt && \
 	for round in 1 2 3 4 5 6 7 8 9 10; do \
 		./results/bench.test -test.run '^$$' -test.bench '$(BENCH_MICRO)' -test.benchmem -test.count 1 -test.timeout 30m >> results/micro.txt || exit 1; \
 	done
 	@echo "bulk Apply, 1 000 addresses at 20 ms each, -count 3 (about a minute)..."
-	cd bench && $(GO) test -run '^$$' -bench 'ApplyBulk' -benchtime 1x -count 3 -timeout 30m . > results/bulk.txt
+	cd bench && $(NOWORK) $(GO) test -run '^$$' -bench 'ApplyBulk' -benchtime 1x -count 3 -timeout 30m . > results/bulk.txt
 	@echo "peak heap of a 100 000-invite list, before and after streaming, -count 5..."
 	$(GO) test -run '^$$' -bench 'ListPeakHeap' -benchtime 1x -count 5 -timeout 30m ./api > bench/results/memory.txt
-	cd bench && $(GO) tool benchstat -col /impl results/micro.txt
-	cd bench && $(GO) tool benchstat results/bulk.txt
-	cd bench && $(GO) tool benchstat -col /impl results/memory.txt
-	cd bench && $(GO) run ./cmd/benchcheck results/micro.txt results/bulk.txt results/memory.txt
+	cd bench && $(NOWORK) $(GO) tool benchstat -col /impl results/micro.txt
+	cd bench && $(NOWORK) $(GO) tool benchstat results/bulk.txt
+	cd bench && $(NOWORK) $(GO) tool benchstat -col /impl results/memory.txt
+	cd bench && $(NOWORK) $(GO) run ./cmd/benchcheck results/micro.txt results/bulk.txt results/memory.txt
 
 ## bench-smoke: every micro-benchmark once, so that they keep working (not a measurement)
 bench-smoke:
-	cd bench && $(GO) test -run '^$$' -bench '$(BENCH_MICRO)' -benchtime 1x .
+	cd bench && $(NOWORK) $(GO) test -run '^$$' -bench '$(BENCH_MICRO)' -benchtime 1x .
 	$(GO) test -run '^$$' -bench 'ListPeakHeap' -benchtime 1x ./api
+
+## tidy-cli: go mod tidy for the CLI's module, against the working tree's library (the
+## version it requires is published only at release)
+tidy-cli:
+	cd $(CLI) && $(GO) mod edit -replace github.com/grafana-invites/grafana-invites=../.. && \
+	$(NOWORK) $(GO) mod tidy; status=$$?; \
+	$(GO) mod edit -dropreplace github.com/grafana-invites/grafana-invites; exit $$status
+
+## release-check: the CLI builds outside the workspace against the library version its
+## go.mod requires, packed from the working tree into a file-based module proxy, as it will
+## once that version is tagged (CONTRIBUTING.md, "Releasing")
+release-check:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	version=$$(awk '$$1 == "github.com/grafana-invites/grafana-invites" { print $$2 } \
+		$$1 == "require" && $$2 == "github.com/grafana-invites/grafana-invites" { print $$3 }' $(CLI)/go.mod) && \
+	echo "packing the working tree as github.com/grafana-invites/grafana-invites $$version" && \
+	(cd tools && $(NOWORK) $(GO) run ./releasecheck -root .. -version "$$version" -proxy "$$tmp/proxy") && \
+	cp -r $(CLI) "$$tmp/cli" && cd "$$tmp/cli" && \
+	export GOWORK=off GOFLAGS=-mod=mod GONOSUMDB=github.com/grafana-invites GOPROXY="file://$$tmp/proxy,$$($(GO) env GOPROXY)" && \
+	$(GO) build -o "$$tmp/grafana-invites" . && \
+	got=$$("$$tmp/grafana-invites" version -o json | sed -n 's/.*"library": "\([^"]*\)".*/\1/p') && \
+	if [ "$$got" != "$$version" ]; then echo "the CLI built with library $$got, want $$version"; exit 1; fi && \
+	"$$tmp/grafana-invites" version && echo "release-check: the CLI builds against library $$version from the proxy, without the workspace"

@@ -14,4 +14,4 @@ import _ "embed"
 //go:embed openapi.yaml
 var OpenAPI []byte
 
-//go:generate go tool -modfile=tools/go.mod oapi-codegen -config oapi-codegen.yaml openapi.yaml
+//go:generate env GOWORK=off go tool -modfile=tools/go.mod oapi-codegen -config oapi-codegen.yaml openapi.yaml

@@ -18,7 +18,8 @@ type ReportEntry struct {
 	Invite *Invite
 	// UserID is the existing user added (OutcomeUserAdded).
 	UserID int64
-	// EmailNotSent reports an invite saved without its email (Grafana has no SMTP).
+	// EmailNotSent reports an invite saved (or a user added) without its email (Grafana
+	// has no SMTP).
 	EmailNotSent bool
 	// Err is why the address failed (OutcomeFailed).
 	Err error
@@ -73,6 +74,11 @@ type ApplyOptions struct {
 	// Progress, if set, is called after each address is done, from Apply's goroutines one
 	// at a time, with the number done and the total.
 	Progress func(done, total int, e ReportEntry)
+	// Stop, when closed, ends the run gracefully: no new job is started (those not started
+	// are reported as OutcomeNotStarted), the requests under way finish, the codes of the
+	// invites made are still looked up, and Apply returns its report with ErrStopped.
+	// Cancelling the context instead also cuts the requests in flight short.
+	Stop <-chan struct{}
 }
 
 // Apply carries out a plan with bounded concurrency and reports per address. One address
@@ -118,14 +124,28 @@ func (c *Client) Apply(ctx context.Context, p *Plan, opts ApplyOptions) (*Report
 	done := 0
 	sem := make(chan struct{}, opts.Concurrency)
 	var wg sync.WaitGroup
+	stopped := false
 	for i, j := range jobs {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
+		took := false
+		if !stopped {
+			select {
+			case sem <- struct{}{}:
+				took = true
+			case <-ctx.Done():
+			case <-opts.Stop:
+			}
+			stopped = isClosed(opts.Stop)
 		}
-		if ctx.Err() != nil {
+		if stopped || ctx.Err() != nil {
+			if took {
+				<-sem
+			}
 			entries[i] = j.base
-			entries[i].Outcome, entries[i].Err = OutcomeFailed, context.Cause(ctx)
+			if stopped {
+				entries[i].Outcome = OutcomeNotStarted
+			} else {
+				entries[i].Outcome, entries[i].Err = OutcomeFailed, context.Cause(ctx)
+			}
 			continue
 		}
 		wg.Add(1)
@@ -166,7 +186,20 @@ func (c *Client) Apply(ctx context.Context, p *Plan, opts ApplyOptions) (*Report
 		entries = append(entries, ReportEntry{Email: NormalizeEmail(inv.Email), Role: inv.Role, Outcome: OutcomeStale, Invite: &inv})
 	}
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].Email < entries[j].Email })
+	if finalErr == nil && stopped {
+		finalErr = ErrStopped
+	}
 	return &Report{Entries: entries}, finalErr
+}
+
+// isClosed reports whether a stop channel is closed; a nil channel never is.
+func isClosed(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
 }
 
 // applyCreate invites one address (after revoking its mismatched invites, if any), under
@@ -193,7 +226,7 @@ func (c *Client) applyCreate(ctx context.Context, e ReportEntry, name string, se
 	case err != nil:
 		e.Outcome, e.Err = OutcomeFailed, err
 	case res.Outcome == OutcomeUserAdded:
-		e.Outcome, e.UserID = OutcomeUserAdded, res.UserID
+		e.Outcome, e.UserID, e.EmailNotSent = OutcomeUserAdded, res.UserID, res.NotifyFailed
 	}
 	return e
 }

@@ -28,7 +28,8 @@ type EnsureResult struct {
 	// UserID is the existing user added (OutcomeUserAdded).
 	UserID int64
 	// EmailNotSent reports that SendEmail was asked but Grafana has no SMTP: the invite
-	// exists all the same; hand its URL over.
+	// exists all the same (hand its URL over), or, with OutcomeUserAdded, the user was added
+	// without being told.
 	EmailNotSent bool
 }
 
@@ -103,7 +104,7 @@ func (c *Client) createLocked(ctx context.Context, req InviteRequest, before []I
 	case err != nil && !mayHaveBeenHandled(err):
 		return nil, err
 	case err == nil && out.Outcome == OutcomeUserAdded:
-		return &EnsureResult{Outcome: OutcomeUserAdded, UserID: out.UserID}, nil
+		return &EnsureResult{Outcome: OutcomeUserAdded, UserID: out.UserID, EmailNotSent: out.NotifyFailed}, nil
 	}
 	postErr := err
 	inv, lerr := c.findCreated(ctx, req, before)

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -40,6 +41,10 @@ type InviteResult struct {
 	UserID int64
 	// Message is Grafana's message, e.g. "Created invite for bob@example.com".
 	Message string
+	// NotifyFailed reports an existing user added (OutcomeUserAdded) whose notification
+	// email, asked for with SendEmail, failed: Grafana's 500 "Failed to send email
+	// invited_to_org" comes after the user was added. UserID is then unknown (0).
+	NotifyFailed bool
 }
 
 // Invite invites req.LoginOrEmail to the client's organisation (POST /api/org/invites), or
@@ -48,6 +53,9 @@ type InviteResult struct {
 // Grafana does not de-duplicate invites, so Invite is never retried once the request may
 // have reached the server, and calling it twice creates two invites: use EnsureInvited to
 // invite idempotently. The answer carries no invitation code; FindPending finds it.
+//
+// An existing user whose notification email fails (SendEmail on a Grafana without SMTP)
+// was added all the same: that 500 is OutcomeUserAdded with NotifyFailed, not an error.
 //
 // Errors to expect: ErrAlreadyMember and ErrSMTPNotConfigured (412; with the latter the
 // invite WAS saved), ErrForbidden (a role above the caller's, ErrQuotaReached),
@@ -63,6 +71,10 @@ func (c *Client) Invite(ctx context.Context, req InviteRequest) (*InviteResult, 
 	}
 	var out inviteAnswer
 	if err := c.do(ctx, c.newRequest(opAddOrgInvite, body), &out); err != nil {
+		var ae *APIError
+		if errors.As(err, &ae) && ae.StatusCode == http.StatusInternalServerError && ae.Message == msgNotifyFailed {
+			return &InviteResult{Outcome: OutcomeUserAdded, Message: ae.Message, NotifyFailed: true}, nil
+		}
 		return nil, err
 	}
 	res := &InviteResult{Outcome: OutcomeInvited, Message: out.Message}
@@ -74,6 +86,10 @@ func (c *Client) Invite(ctx context.Context, req InviteRequest) (*InviteResult, 
 	}
 	return res, nil
 }
+
+// msgNotifyFailed is Grafana's message when the email to an existing user it just added
+// fails.
+const msgNotifyFailed = "Failed to send email invited_to_org"
 
 // inviteForm checks req and returns the body Invite sends.
 func inviteForm(req InviteRequest) (gen.AddInviteForm, error) {

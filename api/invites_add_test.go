@@ -39,7 +39,7 @@ func TestInviteOutcomes(t *testing.T) {
 		{name: "SMTP not configured (412, saved)", opts: []fakegrafana.Option{fakegrafana.WithSMTP(false)}, req: api.InviteRequest{LoginOrEmail: "new@example.com", Role: api.RoleViewer, SendEmail: true},
 			err: []error{api.ErrSMTPNotConfigured}, invites: 1},
 		{name: "existing user, email fails (500, added)", opts: []fakegrafana.Option{fakegrafana.WithSMTP(false)}, req: api.InviteRequest{LoginOrEmail: "dave", Role: api.RoleViewer, SendEmail: true},
-			err: []error{api.ErrServer}},
+			outcome: api.OutcomeUserAdded, message: "Failed to send email invited_to_org"},
 		{name: "login form disabled (400)", opts: []fakegrafana.Option{fakegrafana.WithLoginFormDisabled(true)}, req: api.InviteRequest{LoginOrEmail: "new@example.com", Role: api.RoleViewer},
 			err: []error{api.ErrLoginDisabled, api.ErrBadRequest}},
 		{name: "quota (403)", opts: []fakegrafana.Option{fakegrafana.WithUserQuota(2)}, req: api.InviteRequest{LoginOrEmail: "new@example.com", Role: api.RoleViewer},

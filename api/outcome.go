@@ -28,6 +28,9 @@ const (
 	OutcomeRenewed Outcome = "renewed"
 	// OutcomeStale: a pending invite that pruning would revoke was kept.
 	OutcomeStale Outcome = "stale (kept)"
+	// OutcomeNotStarted: the run was stopped (ApplyOptions.Stop) before this address was
+	// started; nothing was sent for it.
+	OutcomeNotStarted Outcome = "not started"
 	// OutcomeFailed: the call failed for this address; the error says why.
 	OutcomeFailed Outcome = "failed"
 )

@@ -48,8 +48,8 @@ type RenewEntry struct {
 	Err          error
 }
 
-// ErrStopped is returned, with the report of what was done, by a run ended through its
-// Stop channel.
+// ErrStopped is returned, with the report of what was done, by a Renew or Apply ended
+// through its Stop channel.
 var ErrStopped = errors.New("grafana: stopped before every address was done")
 
 // RenewReport is the outcome of Renew, one entry per invite concerned, sorted by address.
@@ -135,14 +135,7 @@ func (c *Client) Renew(ctx context.Context, opts RenewOptions) (*RenewReport, er
 		wg      sync.WaitGroup
 	)
 	sem := make(chan struct{}, workers)
-	stopped := func() bool {
-		select {
-		case <-opts.Stop:
-			return true
-		default:
-			return ctx.Err() != nil
-		}
-	}
+	stopped := func() bool { return isClosed(opts.Stop) || ctx.Err() != nil }
 	for _, k := range keys {
 		took := false
 		select {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -35,6 +36,10 @@ type cli struct {
 	now  time.Time
 	vars map[string]string
 	tty  bool // stdin and stderr are terminals
+	// interrupt, when set, stands for Ctrl-C: closing it is the first signal.
+	interrupt chan struct{}
+	width     int    // of the terminal, when tty (80 when 0)
+	password  string // what the terminal answers a password prompt
 }
 
 func newCLI(t *testing.T, opts ...fakegrafana.Option) *cli {
@@ -57,10 +62,15 @@ func (c *cli) run(stdin string, args ...string) (int, string, string) {
 	var out, errb syncBuffer
 	e := &env{
 		stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb,
-		getenv:   func(k string) string { return c.vars[k] },
-		readFile: os.ReadFile,
-		now:      func() time.Time { return t0.Add(2 * time.Hour) },
-		isTTY:    c.tty, stdinTTY: c.tty,
+		getenv:    func(k string) string { return c.vars[k] },
+		readFile:  os.ReadFile,
+		now:       func() time.Time { return t0.Add(2 * time.Hour) },
+		stderrTTY: c.tty, stdinTTY: c.tty, termWidth: func() int { return cmp.Or(c.width, 80) },
+		readPassword: func() (string, error) { return c.password, nil },
+		interrupt:    c.interrupt,
+	}
+	if c.interrupt == nil {
+		e.interrupt = make(chan struct{}) // never closed
 	}
 	code := run(context.Background(), args, e)
 	return code, c.normalize(out.String()), c.normalize(errb.String())
@@ -124,15 +134,16 @@ func TestInviteCommand(t *testing.T) {
 
 	code, out, _ = c.run("", "invite", "other@example.com", "--role", "Editor", "--replace-role", "--output", "json")
 	require.Equal(t, exitOK, code)
-	var rows []inviteRow
-	require.NoError(t, json.Unmarshal([]byte(out), &rows))
-	require.Len(t, rows, 1)
-	assert.Equal(t, "replaced", rows[0].Result)
-	assert.Equal(t, "Editor", rows[0].Role)
+	var doc entriesDoc
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	require.Len(t, doc.Entries, 1)
+	assert.Equal(t, "replaced", doc.Entries[0].Result)
+	assert.Equal(t, "Editor", doc.Entries[0].Role)
+	assert.Equal(t, map[string]int{"replaced": 1}, doc.Summary)
 
 	code, out, errOut = c.run("", "invite", "mail@example.com", "--role", "Viewer", "--send-email")
 	require.Equal(t, exitOK, code, errOut)
-	assert.Contains(t, out, "email NOT sent: Grafana has no SMTP; hand the URL over")
+	assert.Contains(t, out, smtpNote)
 	assert.Contains(t, out, "http://grafana.test/invite/<code>")
 
 	before := c.fg.Calls(fakegrafana.OpAddOrgInvite)
@@ -147,24 +158,55 @@ func TestInviteCommand(t *testing.T) {
 func TestRevokeCommand(t *testing.T) {
 	c := newCLI(t)
 	c.seed("a@example.com:Viewer", "a@example.com:Editor", "b@example.com:Viewer")
-	code, out, errOut := c.run("", "revoke", "A@example.com", "nobody@example.com")
+	code, _, errOut := c.run("", "revoke", "A@example.com", "nobody@example.com")
+	assert.Equal(t, exitUsage, code, "two invites, no terminal, no --yes")
+	assert.Contains(t, errOut, "revoke concerns 2 invites and there is no terminal to confirm on: pass --yes")
+	assert.Zero(t, c.fg.Calls(fakegrafana.OpRevokeInvite), "nothing sent")
+	code, out, errOut := c.run("", "revoke", "A@example.com", "nobody@example.com", "--yes")
 	require.Equal(t, exitOK, code, errOut)
 	golden(t, "revoke.txt", out)
 
 	b := c.fg.Invites()[2].Code
-	code, out, _ = c.run("", "revoke", b)
+	code, out, _ = c.run("", "revoke", b, "-o", "csv")
 	assert.Equal(t, exitOK, code)
-	assert.Equal(t, "revoked invite <code>…\n", out)
+	assert.Equal(t, "address,role,result,code\nb@example.com,Viewer,revoked,<code>\n", out, "a bare code is a code; CSV has it in full")
 
+	calls := c.fg.Calls(fakegrafana.OpRevokeInvite)
 	code, _, errOut = c.run("", "revoke", unknownCode(b))
 	assert.Equal(t, exitError, code)
 	golden(t, "revoke-unknown.err", errOut)
+	assert.Equal(t, calls, c.fg.Calls(fakegrafana.OpRevokeInvite), "a code no pending invite has is not sent")
 
-	calls := c.fg.Calls(fakegrafana.OpRevokeInvite)
-	code, _, errOut = c.run("", "revoke", "../admin")
+	code, _, errOut = c.run("", "revoke", "--code", "../admin")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errOut, "invalid invitation code")
 	assert.Equal(t, calls, c.fg.Calls(fakegrafana.OpRevokeInvite), "nothing sent")
+}
+
+// TestRevokeArguments: without a flag, '@' makes an address, 30 letters and digits a code,
+// anything else a login; the flags say which whatever the text.
+func TestRevokeArguments(t *testing.T) {
+	assert.Equal(t, target{"address", "bob@example.com"}, classify("bob@example.com"))
+	assert.Equal(t, target{"code", "Q2zr6UuKDaWlJgmjE3U8w0pPBrVpTm"}, classify("Q2zr6UuKDaWlJgmjE3U8w0pPBrVpTm"))
+	assert.Equal(t, target{"login", "Q2zr6UuKDaWlJgmjE3U8w0pPBrVpT"}, classify("Q2zr6UuKDaWlJgmjE3U8w0pPBrVpT"), "29 characters")
+	assert.Equal(t, target{"login", "bob"}, classify("bob"))
+	assert.Equal(t, target{"login", "../admin"}, classify("../admin"))
+
+	c := newCLI(t)
+	code, out, errOut := c.run("", "invite", "nobody-has-this-login", "--role", "Viewer")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "no such user: an invite for the login")
+	code, out, errOut = c.run("", "revoke", "nobody-has-this-login")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "nobody-has-this-login  Viewer  revoked")
+	assert.Empty(t, pendingCodes(c.fg), "an invite made for a login is revoked by that login")
+
+	c.seed("a@example.com:Viewer")
+	code, out, _ = c.run("", "revoke", "--email", "a@example.com", "--login", "ghost", "-o", "json")
+	require.Equal(t, exitOK, code)
+	var doc entriesDoc
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	assert.Equal(t, map[string]int{"revoked": 1, noPending: 1}, doc.Summary)
 }
 
 func TestErrorMessages(t *testing.T) {
@@ -305,12 +347,19 @@ func TestSyncDryRunAndApply(t *testing.T) {
 	golden(t, "sync-dry-run.table", out)
 	assert.Equal(t, 3, c.fg.Calls(fakegrafana.OpAddOrgInvite), "a dry run sends nothing")
 
-	code, out, errOut = c.run(csvText, "sync", "-", "--prune", "--replace-role")
+	code, _, errOut = c.run(csvText, "sync", "-", "--prune", "--replace-role")
+	assert.Equal(t, exitUsage, code, "it revokes, and there is no terminal: --yes is needed")
+	assert.Contains(t, errOut, "this sync revokes 2 pending invites and there is no terminal to confirm on: pass --yes")
+	assert.Equal(t, 3, c.fg.Calls(fakegrafana.OpAddOrgInvite), "nothing was sent")
+	assert.Zero(t, c.fg.Calls(fakegrafana.OpRevokeInvite))
+
+	code, out, errOut = c.run(csvText, "sync", "-", "--prune", "--replace-role", "--yes")
 	require.Equal(t, exitOK, code, errOut)
 	golden(t, "sync-apply.table", out)
 	assert.Contains(t, errOut, "progress: 4/4")
 
 	code, out, _ = c.run(csvText, "sync", "-", "--prune", "--replace-role", "--output", "json")
+	require.Equal(t, exitOK, code, "a re-run revokes nothing, so it needs no --yes")
 	require.Equal(t, exitOK, code)
 	golden(t, "sync-rerun.json", out)
 }
@@ -321,7 +370,8 @@ func TestSyncPartialFailure(t *testing.T) {
 	code, out, errOut := c.run("email,role\na@example.com,Viewer\nb@example.com,Viewer\nc@example.com,Viewer\n", "sync", "-", "--concurrency", "1")
 	assert.Equal(t, exitError, code, "a failed row fails the run")
 	assert.Contains(t, out, "failed")
-	assert.Contains(t, errOut, "a@example.com: grafana: POST http://grafana.test/api/org/invites: 500 Internal Server Error")
+	assert.Contains(t, errOut, "grafana-invites: POST http://grafana.test/api/org/invites: 500 Internal Server Error")
+	assert.Contains(t, errOut, "\n  for a@example.com\n")
 	assert.Len(t, c.fg.Invites(), 2, "the other rows were applied")
 }
 
@@ -348,18 +398,6 @@ func TestSyncThousandRows(t *testing.T) {
 	assert.Contains(t, out, "already invited  1000")
 	assert.Equal(t, posts, c.fg.Calls(fakegrafana.OpAddOrgInvite), "the second run changes nothing")
 	assert.Len(t, c.fg.Invites(), 1000)
-}
-
-func TestProgressOnTerminal(t *testing.T) {
-	var b strings.Builder
-	p := newProgress(&b, true, 4)
-	for i := 1; i <= 4; i++ {
-		p.update(i, 4)
-	}
-	p.finish()
-	assert.True(t, strings.HasPrefix(b.String(), "\r["))
-	assert.True(t, strings.HasSuffix(b.String(), "] 4/4\n"))
-	assert.Equal(t, 4, strings.Count(b.String(), "\r"))
 }
 
 // unknownCode is a code that differs from code in its last character, so never equals it

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -21,7 +22,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/grafana-invites/grafana-invites/api"
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
 )
 
@@ -70,7 +70,7 @@ func TestDemo(t *testing.T) {
 	require.Equal(t, exitOK, code, errOut)
 	for _, want := range []string{
 		"1. Invite", "invite sent", "invite created", "existing user added", "already a member (412)",
-		"2. List pending invites", "EMAIL SENT", "3. Revoke the invite of bob@example.com", "revoked",
+		"2. List pending invites", "EMAILED", "3. Revoke the invite of bob@example.com", "revoked",
 		"4. List pending invites again", "Done: 2 pending invites",
 	} {
 		assert.Contains(t, out, want)
@@ -82,7 +82,7 @@ func TestDemo(t *testing.T) {
 func TestUsage(t *testing.T) {
 	code, _, errOut := runCLI(t, nil, "")
 	assert.Equal(t, exitUsage, code)
-	assert.Contains(t, errOut, "Commands:")
+	assert.Contains(t, errOut, "Invites:")
 	code, _, errOut = runCLI(t, nil, "", "frobnicate")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errOut, `unknown command "frobnicate"`)
@@ -221,14 +221,23 @@ func TestServeFakeOnEveryInterface(t *testing.T) {
 }
 
 func TestVersionLine(t *testing.T) {
-	assert.Equal(t, "grafana-invites "+api.Version, versionLine(nil, false))
+	assert.Equal(t, "grafana-invites devel", readBuildVersion(nil, false).line())
 	bi := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
 		{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.modified", Value: "true"},
-	}}
-	assert.Equal(t, "grafana-invites "+api.Version+" (0123456789ab+dirty) go1.26.8", versionLine(bi, true))
+	}, Deps: []*debug.Module{{Path: "github.com/grafana-invites/grafana-invites", Version: "v0.2.0"}}}
+	v := readBuildVersion(bi, true)
+	assert.Equal(t, "grafana-invites devel (0123456789ab+dirty) go1.26.8", v.line())
+	assert.Equal(t, "v0.2.0", v.Library)
 	bi.Main.Version, bi.Settings = "v0.2.0", nil
-	assert.Equal(t, "grafana-invites v0.2.0 go1.26.8", versionLine(bi, true))
+	assert.Equal(t, "grafana-invites v0.2.0 go1.26.8", readBuildVersion(bi, true).line())
+
 	code, out, _ := runCLI(t, nil, "", "version")
 	assert.Equal(t, exitOK, code)
 	assert.Regexp(t, `^grafana-invites \S+ .*go1\.\d+`, out)
+	code, out, _ = runCLI(t, nil, "", "version", "-o", "json")
+	assert.Equal(t, exitOK, code)
+	var got buildVersion
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	assert.NotEmpty(t, got.Go)
+	assert.NotEmpty(t, got.Library)
 }

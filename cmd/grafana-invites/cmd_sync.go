@@ -1,0 +1,230 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/spf13/cobra"
+
+	"github.com/grafana-invites/grafana-invites/api"
+)
+
+func newSyncCmd(a *app) *cobra.Command {
+	var dryRun, prune, replace, sendEmail, yes bool
+	var concurrency int
+	cmd := &cobra.Command{
+		Use:   "sync FILE [flags]",
+		Short: "Make pending invites match a CSV file (email, role, name)",
+		Long: `Make the organisation's pending invites match a CSV file whose header names the columns
+email, role and (optionally) name, in any order; - reads standard input. Every problem of the
+file is reported, with its line number, before anything is sent. Addresses already invited
+with the file's role are left alone, so a second run changes nothing.
+
+--prune revokes the pending invites of addresses absent from the file and --replace-role
+those whose role differs (a new invite replaces each). A run that revokes shows what will go
+and asks on a terminal; elsewhere it needs --yes, and without it changes nothing and exits 2.
+
+Ctrl-C starts no new address, lets the requests under way finish, prints what was done and
+exits 130; a second Ctrl-C cuts the requests short.`,
+		Example: `  grafana-invites sync team.csv --dry-run
+  grafana-invites sync team.csv --send-email
+  grafana-invites sync team.csv --prune --replace-role --yes -o json
+  cat team.csv | grafana-invites sync -`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return fmt.Errorf("sync needs exactly one CSV file (or - for standard input), got %d arguments", len(args))
+			}
+			return nil
+		},
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			return []cobra.Completion{"csv"}, cobra.ShellCompDirectiveFilterFileExt
+		},
+	}
+	cn := addConnFlags(cmd)
+	out := addOutputFlag(cmd)
+	fs := cmd.Flags()
+	fs.BoolVar(&dryRun, "dry-run", false, "print the plan, change nothing")
+	fs.BoolVar(&prune, "prune", false, "revoke pending invites of addresses absent from the file")
+	fs.BoolVar(&replace, "replace-role", false, "replace pending invites whose role differs from the file's")
+	fs.BoolVar(&sendEmail, "send-email", false, "have Grafana email new invitations")
+	fs.BoolVarP(&yes, "yes", "y", false, "revoke without asking")
+	fs.IntVar(&concurrency, "concurrency", 4, "requests in flight at once (1–64)")
+	_ = cmd.RegisterFlagCompletionFunc("concurrency", fixedCompletions("1", "4", "16", "64"))
+	cmd.RunE = a.runE(func(ctx context.Context, _ *cobra.Command, args []string) error {
+		if err := out.check(); err != nil {
+			return err
+		}
+		if concurrency < 1 || concurrency > 64 {
+			return usagef("--concurrency %d: want 1 to 64", concurrency)
+		}
+		file := args[0]
+		var data []byte
+		var err error
+		if file == "-" {
+			data, err = io.ReadAll(a.e.stdin)
+		} else {
+			data, err = a.e.readFile(file)
+		}
+		if err != nil {
+			return usagef("cannot read %s: %v", file, err)
+		}
+		desired, warnings, err := readDesired(data)
+		for _, w := range warnings {
+			a.note("warning: %s", w)
+		}
+		if err != nil {
+			return usagef("%s: %v", file, err)
+		}
+		c, err := cn.client(a)
+		if err != nil {
+			return err
+		}
+		planCtx, cancel := untilInterrupt(ctx, a.e.interrupt)
+		plan, err := c.Plan(planCtx, desired, api.PlanOptions{Prune: prune, ReplaceRoleMismatch: replace, SendEmail: sendEmail})
+		cancel()
+		if err != nil {
+			return interrupted(planCtx, err)
+		}
+		if dryRun {
+			return a.printPlan(out, plan)
+		}
+		if n := len(plan.Revoke) + len(plan.Replace); n > 0 {
+			err := a.confirm(yes, fmt.Sprintf("this sync revokes %d pending invites", n), func() {
+				t := newTable(a.e.stderr, "ADDRESS", "ROLE", "ACTION", "CODE")
+				for _, en := range planEntries(plan) {
+					if en.Action == "revoke" || en.Action == "replace" {
+						t.row(en.Address, en.Role, en.Action, short(en.Code))
+					}
+				}
+				t.flush()
+			}, fmt.Sprintf("Revoke %d pending invites (their links stop working)?", n))
+			if err != nil {
+				return err
+			}
+		}
+		prog := a.newProgress("sync", plan.Changes())
+		report, err := c.Apply(ctx, plan, api.ApplyOptions{Concurrency: concurrency, Stop: a.e.interrupt,
+			Progress: func(done, total int, _ api.ReportEntry) { prog.update(done, total) }})
+		prog.finish()
+		entries, fails := reportEntries(report, sendEmail)
+		return a.finishRun(out, entries, fails, err)
+	})
+	return cmd
+}
+
+// finishRun prints what a run of sync or renew did: the entries, the failures grouped,
+// then the summary last; an interrupted run exits 130.
+func (a *app) finishRun(out *output, entries []entry, fails []failure, runErr error) error {
+	shown := entries
+	if out.format == formatTable {
+		shown = nil
+		for _, en := range entries {
+			if en.Result != api.OutcomeAlreadyInvited.String() && en.Result != api.OutcomeStale.String() {
+				shown = append(shown, en)
+			}
+		}
+	}
+	if len(shown) > 0 || out.format != formatTable {
+		if err := a.printEntries(out, shown, false); err != nil {
+			return err
+		}
+	}
+	a.reportFailures(fails)
+	if out.format == formatTable && !a.quiet {
+		if len(shown) > 0 {
+			fmt.Fprintln(a.e.stdout)
+		}
+		writeSummary(a.e.stdout, entries)
+	}
+	switch {
+	case errors.Is(runErr, api.ErrStopped):
+		return &interruptedError{done: "no new address was started; the requests under way finished and are counted above"}
+	case runErr != nil:
+		return runErr
+	case len(fails) > 0:
+		return &exitStatus{exitError}
+	}
+	return nil
+}
+
+// planEntries is a plan as entries, sorted by address.
+func planEntries(p *api.Plan) []entry {
+	var out []entry
+	for _, d := range p.Create {
+		out = append(out, entry{Address: d.Email, Role: string(d.Role), Action: "invite"})
+	}
+	for _, m := range p.Replace {
+		out = append(out, entry{Address: m.Desired.Email, Role: string(m.Desired.Role), Action: "replace", Code: m.Pending[0].Code, Note: "pending as " + string(m.Pending[0].Role)})
+	}
+	for _, inv := range p.Revoke {
+		out = append(out, entry{Address: api.NormalizeEmail(inv.Email), Role: string(inv.Role), Action: "revoke", Code: inv.Code})
+	}
+	for _, inv := range p.Unchanged {
+		out = append(out, entry{Address: api.NormalizeEmail(inv.Email), Role: string(inv.Role), Action: "none", Code: inv.Code, Note: "already invited"})
+	}
+	for _, d := range p.Members {
+		out = append(out, entry{Address: d.Email, Action: "none", Note: "already a member"})
+	}
+	for _, m := range p.Mismatched {
+		out = append(out, entry{Address: m.Desired.Email, Role: string(m.Desired.Role), Action: "none", Code: m.Pending[0].Code,
+			Note: "pending as " + string(m.Pending[0].Role) + "; --replace-role replaces it"})
+	}
+	for _, inv := range p.Stale {
+		out = append(out, entry{Address: api.NormalizeEmail(inv.Email), Role: string(inv.Role), Action: "none", Code: inv.Code, Note: "not in the file; --prune revokes it"})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Address < out[j].Address })
+	return out
+}
+
+// printPlan writes a dry run's plan, then (in a table) what it comes to.
+func (a *app) printPlan(out *output, p *api.Plan) error {
+	if err := a.printEntries(out, planEntries(p), true); err != nil || out.format != formatTable || a.quiet {
+		return err
+	}
+	w := a.e.stdout
+	fmt.Fprintf(w, "\nDry run: %d to invite, %d to replace, %d to revoke; nothing was changed.\n", len(p.Create), len(p.Replace), len(p.Revoke))
+	if len(p.Create) > 0 {
+		fmt.Fprintln(w, "Addresses of existing members are planned as invites: Grafana tells them apart only when invited, and then nothing changes.")
+	}
+	return nil
+}
+
+// reportEntries is Apply's report as entries. A pending invite with another role names the
+// --replace-role hint; an invite saved without its email (SMTP off) says so.
+func reportEntries(r *api.Report, sendEmail bool) ([]entry, []failure) {
+	if r == nil {
+		return nil, nil
+	}
+	out := make([]entry, 0, len(r.Entries))
+	var fails []failure
+	for _, en := range r.Entries {
+		e := entry{Address: en.Email, Role: string(en.Role), Result: en.Outcome.String(), UserID: en.UserID}
+		if en.Invite != nil {
+			e.Code = en.Invite.Code
+			if en.Outcome != api.OutcomeRevoked {
+				e.URL = en.Invite.URL
+			}
+		}
+		switch en.Outcome {
+		case api.OutcomeAlreadyMember:
+			e.Role = ""
+		case api.OutcomeRoleMismatch:
+			e.Role = string(en.Invite.Role)
+			e.Note = "kept; --replace-role replaces it"
+		case api.OutcomeNotStarted:
+			e.Note = "interrupted before it started"
+		}
+		if en.EmailNotSent && sendEmail {
+			e.Note = smtpNote
+		}
+		if en.Err != nil {
+			e.Error = en.Err.Error()
+			fails = append(fails, failure{en.Email, en.Err})
+		}
+		out = append(out, e)
+	}
+	return out, fails
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+
+	"github.com/grafana-invites/grafana-invites/api"
+)
+
+// buildVersion is what the build info says of this binary.
+type buildVersion struct {
+	Version string `json:"version"`
+	// Library is the version of the grafana-invites library built in.
+	Library  string `json:"library"`
+	Revision string `json:"revision,omitempty"`
+	Modified bool   `json:"modified,omitempty"`
+	Go       string `json:"go,omitempty"`
+}
+
+// readBuildVersion reads the module version, the VCS revision (and whether the tree was
+// modified) and the Go version from the build info; ok false leaves only the library's.
+func readBuildVersion(bi *debug.BuildInfo, ok bool) buildVersion {
+	v := buildVersion{Version: "devel", Library: "v" + api.Version}
+	if !ok {
+		return v
+	}
+	v.Go = bi.GoVersion
+	if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		v.Version = bi.Main.Version
+	}
+	for _, d := range bi.Deps {
+		if d.Path == "github.com/grafana-invites/grafana-invites" {
+			v.Library = d.Version
+			if d.Replace != nil {
+				v.Library += " (replaced by " + d.Replace.Path + ")"
+			}
+		}
+	}
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			v.Revision = s.Value
+		case "vcs.modified":
+			v.Modified = s.Value == "true"
+		}
+	}
+	return v
+}
+
+// line is the version as one line: "grafana-invites v0.2.0 (0123456789ab+dirty) go1.26.8".
+func (v buildVersion) line() string {
+	line := "grafana-invites " + v.Version
+	if v.Revision != "" {
+		dirty := ""
+		if v.Modified {
+			dirty = "+dirty"
+		}
+		line += " (" + v.Revision[:min(12, len(v.Revision))] + dirty + ")"
+	}
+	if v.Go != "" {
+		line += " " + v.Go
+	}
+	return line
+}
+
+// moduleVersion is this binary's version, for the User-Agent.
+func moduleVersion() string { return readBuildVersion(debug.ReadBuildInfo()).Version }
+
+func newVersionCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "version",
+		Short:   "Print the version, VCS revision and Go version of this build",
+		Example: "  grafana-invites version\n  grafana-invites version -o json",
+		Args:    noArgs,
+	}
+	var format string
+	cmd.Flags().StringVarP(&format, "output", "o", formatTable, "output format: table (one line) or json")
+	_ = cmd.RegisterFlagCompletionFunc("output", fixedCompletions(formatTable, formatJSON))
+	cmd.RunE = a.runE(func(context.Context, *cobra.Command, []string) error {
+		v := readBuildVersion(debug.ReadBuildInfo())
+		switch format {
+		case formatJSON:
+			return writeJSON(a.e.stdout, v)
+		case formatTable:
+			fmt.Fprintln(a.e.stdout, v.line())
+			return nil
+		}
+		return usagef("--output %q: want table or json", format)
+	})
+	return cmd
+}

@@ -1,0 +1,348 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/grafana-invites/grafana-invites/fakegrafana"
+)
+
+// commandNames are the commands whose help has a golden file.
+var commandNames = []string{"invite", "list", "revoke", "renew", "sync", "demo", "serve-fake", "version", "completion", "help"}
+
+// TestHelp: help goes to stdout with examples, through "help CMD", "CMD --help" and
+// "CMD -h" alike, with the flags under their headings.
+func TestHelp(t *testing.T) {
+	code, out, errOut := runCLI(t, nil, "", "help")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Empty(t, errOut)
+	golden(t, "help/root.txt", out)
+	for _, name := range commandNames {
+		t.Run(name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, nil, "", "help", name)
+			require.Equal(t, exitOK, code, errOut)
+			assert.Empty(t, errOut, "help is on stdout")
+			assert.Contains(t, out, "Examples:\n  ")
+			golden(t, "help/"+name+".txt", out)
+			for _, flag := range []string{"--help", "-h"} {
+				_, same, _ := runCLI(t, nil, "", name, flag)
+				assert.Equal(t, out, same, "%s %s", name, flag)
+			}
+		})
+	}
+	_, out, _ = runCLI(t, nil, "", "list", "--help")
+	assert.Contains(t, out, "Flags:\n")
+	assert.Contains(t, out, "\nConnection flags (or GRAFANA_URL")
+	assert.Contains(t, out, "\nGlobal flags:\n  -q, --quiet")
+}
+
+// TestDidYouMean: a mistyped command gets the nearest ones, exit 2.
+func TestDidYouMean(t *testing.T) {
+	for typed, want := range map[string]string{"lst": "list", "invte": "invite", "revok": "revoke", "snyc": "sync"} {
+		code, out, errOut := runCLI(t, nil, "", typed)
+		assert.Equal(t, exitUsage, code)
+		assert.Empty(t, out)
+		assert.Contains(t, errOut, fmt.Sprintf("unknown command %q\n\nDid you mean this?\n\t%s\n", typed, want))
+		code, _, errOut = runCLI(t, nil, "", "help", typed)
+		assert.Equal(t, exitUsage, code)
+		assert.Contains(t, errOut, "did you mean "+want+"?")
+	}
+}
+
+// TestCompletionScripts: every shell's script, as a golden file.
+func TestCompletionScripts(t *testing.T) {
+	for _, shell := range []string{"bash", "zsh", "fish", "powershell"} {
+		t.Run(shell, func(t *testing.T) {
+			code, out, errOut := runCLI(t, nil, "", "completion", shell)
+			require.Equal(t, exitOK, code, errOut)
+			assert.Contains(t, out, "grafana-invites")
+			golden(t, "completion/"+shell, out)
+		})
+	}
+	code, _, errOut := runCLI(t, nil, "", "completion", "tcsh")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, `invalid argument "tcsh"`)
+}
+
+// TestCompletions: what the scripts ask the binary (its hidden __complete command) for
+// commands, flags, roles and --output values.
+func TestCompletions(t *testing.T) {
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"s"}, []string{"serve-fake\tServe the fake Grafana for clients in other languages", "sync\tMake pending invites match a CSV file (email, role, name)"}},
+		{[]string{"invite", "--role", ""}, []string{"None", "Viewer", "Editor", "Admin"}},
+		{[]string{"list", "-o", ""}, []string{"table", "json", "csv"}},
+		{[]string{"sync", "x.csv", "--output", ""}, []string{"table", "json", "csv"}},
+		{[]string{"completion", ""}, []string{"bash", "zsh", "fish", "powershell"}},
+		{[]string{"revoke", "--c"}, []string{"--code\trevoke the invite with this code (repeatable)", "--concurrency"}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, out, errOut := runCLI(t, nil, "", append([]string{"__complete"}, tt.args...)...)
+			require.Equal(t, exitOK, code, errOut)
+			lines := strings.Split(strings.TrimSpace(out), "\n")
+			got := lines[:len(lines)-1] // the last line is the directive
+			if tt.want[len(tt.want)-1] == "--concurrency" {
+				assert.Equal(t, tt.want[:1], got, "revoke has no --concurrency")
+				return
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+// TestBashCompletionWorks sources the bash script in a real bash and completes with it,
+// the binary standing behind the script as installed.
+func TestBashCompletionWorks(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	dir := t.TempDir()
+	shim := filepath.Join(dir, "grafana-invites")
+	require.NoError(t, os.WriteFile(shim, fmt.Appendf(nil, "#!/bin/sh\nGRAFANA_INVITES_BE_MAIN=1 exec %q \"$@\"\n", os.Args[0]), 0o700)) //nolint:gosec // an executable shim
+	_, script, _ := runCLI(t, nil, "", "completion", "bash")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "completion.bash"), []byte(script), 0o600))
+	complete := func(line string) []string {
+		t.Helper()
+		words := strings.Fields(line)
+		if strings.HasSuffix(line, " ") {
+			words = append(words, "")
+		}
+		// The script needs bash-completion's _get_comp_words_by_ref, as gh's and kubectl's
+		// do; a machine without the package gets the least of it here.
+		prog := fmt.Sprintf(`[ -f /usr/share/bash-completion/bash_completion ] && source /usr/share/bash-completion/bash_completion
+declare -F compopt >/dev/null || compopt() { :; }
+declare -F _get_comp_words_by_ref >/dev/null || _get_comp_words_by_ref() {
+  cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"; words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
+}
+source %q
+COMP_WORDS=(%s); COMP_CWORD=%d; COMP_LINE=%q; COMP_POINT=${#COMP_LINE}
+__start_grafana-invites grafana-invites
+printf '%%s\n' "${COMPREPLY[@]}"`, filepath.Join(dir, "completion.bash"), quoteWords(words), len(words)-1, line)
+		cmd := exec.CommandContext(t.Context(), bash, "--norc", "-c", prog) //nolint:gosec // the test's own script
+		cmd.Env = append(os.Environ(), "PATH="+dir+":"+os.Getenv("PATH"))
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, string(out))
+		return strings.Fields(string(out))
+	}
+	assert.Equal(t, []string{"Admin", "Editor", "None", "Viewer"}, sorted(complete("grafana-invites invite --role ")))
+	assert.Equal(t, []string{"renew", "revoke"}, sorted(complete("grafana-invites re")))
+	assert.Equal(t, []string{"csv", "json", "table"}, sorted(complete("grafana-invites list -o ")))
+}
+
+// TestOutputEverywhere: every command that prints data takes -o table|json|csv, and JSON
+// and CSV share Grafana's camelCase keys.
+func TestOutputEverywhere(t *testing.T) {
+	c := newCLI(t)
+	c.seed("a@example.com:Viewer")
+	csvFile := filepath.Join(t.TempDir(), "team.csv")
+	require.NoError(t, os.WriteFile(csvFile, []byte("email,role\na@example.com,Viewer\nb@example.com,Editor\n"), 0o600))
+	for _, args := range [][]string{
+		{"list"},
+		{"invite", "c@example.com", "--role", "Viewer"},
+		{"sync", csvFile, "--dry-run"},
+		{"sync", csvFile},
+		{"renew", "--older-than", "1h", "--dry-run"},
+		{"revoke", "nobody@example.com"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			code, out, errOut := c.run("", append(args, "-o", "json")...)
+			require.Equal(t, exitOK, code, errOut)
+			assert.True(t, json.Valid([]byte(out)), out)
+			assert.NotContains(t, out, "_", "camelCase keys, no snake_case")
+			code, out, errOut = c.run("", append(args, "-o", "csv")...)
+			require.Equal(t, exitOK, code, errOut)
+			header, _, _ := strings.Cut(out, "\n")
+			assert.NotContains(t, header, "_")
+			assert.Regexp(t, `^(address|email),`, header)
+			code, _, errOut = c.run("", append(args, "-o", "yaml")...)
+			assert.Equal(t, exitUsage, code)
+			assert.Contains(t, errOut, `--output "yaml": want table, json or csv`)
+		})
+	}
+}
+
+// TestInviteRefusesBadAddresses: what Grafana's rule refuses is refused before anything
+// is sent; a login is fine.
+func TestInviteRefusesBadAddresses(t *testing.T) {
+	c := newCLI(t)
+	for _, bad := range []string{"@example.com", "foo@", "a@b@c.com"} {
+		code, _, errOut := c.run("", "invite", bad, "--role", "Viewer")
+		assert.Equal(t, exitUsage, code, bad)
+		assert.Contains(t, errOut, "is not an email address Grafana accepts")
+	}
+	assert.Zero(t, c.fg.Calls(fakegrafana.OpAddOrgInvite))
+	code, out, errOut := c.run("", "invite", "dave", "--role", "Viewer")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "existing user added", "dave is a login")
+}
+
+// TestTablesFit100Columns: the invite table shows the code once, short, and fits 100
+// columns; members show - as their role.
+func TestTablesFit100Columns(t *testing.T) {
+	c := newCLI(t, fakegrafana.WithSMTP(false))
+	c.seed("pending@example.com:Viewer")
+	code, out, errOut := c.run("", "invite", "pending@example.com", "someone-new@example.com", "erin@example.com", "dave@example.com", "--role", "Editor", "--send-email")
+	require.Equal(t, exitOK, code, errOut)
+	table, _, _ := strings.Cut(out, "\n\n")
+	for _, line := range strings.Split(table, "\n") {
+		line = strings.ReplaceAll(line, "<code>…", "Ab3d…") // as wide as the short code it stands for
+		assert.LessOrEqual(t, utf8.RuneCountInString(line), 100, line)
+		assert.NotContains(t, line, "<code>\t")
+	}
+	assert.Regexp(t, `erin@example.com\s+-\s+already a member`, out)
+	assert.Len(t, regexp.MustCompile(`someone-new@example.com\s+Editor`).FindAllString(out, -1), 1, "one row")
+}
+
+// TestSyncTableNotes: the run's table names SMTP-less invites and pending invites with
+// another role (with the --replace-role hint), row by row.
+func TestSyncTableNotes(t *testing.T) {
+	c := newCLI(t, fakegrafana.WithSMTP(false))
+	c.seed("role@example.com:Viewer")
+	code, out, errOut := c.run("email,role\nrole@example.com,Editor\nnew@example.com,Viewer\n", "sync", "-", "--send-email")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Regexp(t, `new@example.com\s+Viewer\s+invited\s+\S+\s+no email \(Grafana has no SMTP\)`, out)
+	assert.Regexp(t, `role@example.com\s+Viewer\s+pending with another role\s+\S+\s+kept; --replace-role replaces it`, out)
+	assert.True(t, strings.HasSuffix(out, "pending with another role  1\n"), "the summary is last:\n%s", out)
+}
+
+// TestGroupedFailures: identical failures print once, with a count and three addresses.
+func TestGroupedFailures(t *testing.T) {
+	c := newCLI(t)
+	var b strings.Builder
+	b.WriteString("email,role\n")
+	for i := range 50 {
+		fmt.Fprintf(&b, "user%02d@example.com,Viewer\n", i)
+	}
+	c.fg.Inject(fakegrafana.OpAddOrgInvite, fakegrafana.Fault{Times: 50, Status: 403})
+	code, out, errOut := c.run(b.String(), "sync", "-", "-q")
+	assert.Equal(t, exitError, code)
+	assert.Equal(t, 1, strings.Count(errOut, "grafana-invites: POST http://grafana.test/api/org/invites: 403 Forbidden"), errOut)
+	assert.Contains(t, errOut, "  for 50 addresses: user00@example.com, user01@example.com, user02@example.com and 47 more\n")
+	assert.Less(t, strings.Count(errOut, "\n"), 6, errOut)
+	assert.NotContains(t, errOut, "progress", "-q")
+	assert.Equal(t, 51, strings.Count(out, "\n"), "the table, no summary with -q")
+}
+
+// TestVerboseLog: -v logs each request on stderr, without the token.
+func TestVerboseLog(t *testing.T) {
+	c := newCLI(t)
+	code, _, errOut := c.run("", "list", "-v")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, errOut, "level=DEBUG")
+	assert.Contains(t, errOut, "GET")
+	assert.NotContains(t, errOut, c.fg.Token)
+	code, _, errOut = c.run("", "list", "-q", "-v")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "quiet")
+}
+
+// TestPasswordPrompt: a user without a password is asked on a terminal, never elsewhere.
+func TestPasswordPrompt(t *testing.T) {
+	c := newCLI(t)
+	c.vars = map[string]string{"GRAFANA_URL": c.fg.URL}
+	c.tty = true
+	c.password = "admin"
+	code, _, errOut := c.run("", "list", "--user", "admin")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Equal(t, "Password for admin: \n", errOut)
+	c.password = ""
+	code, _, errOut = c.run("", "list", "--user", "admin")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "no password given for admin")
+	c.tty = false
+	code, _, errOut = c.run("", "list", "--user", "admin")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "--user needs a password")
+}
+
+// TestProgressFitsTerminal: on a 40-column terminal, no line of the bar reaches the edge.
+func TestProgressFitsTerminal(t *testing.T) {
+	for _, cols := range []int{40, 80, 20} {
+		t.Run(fmt.Sprint(cols), func(t *testing.T) {
+			c := newCLI(t)
+			c.tty, c.width = true, cols
+			var b strings.Builder
+			b.WriteString("email,role\n")
+			for i := range 1200 {
+				fmt.Fprintf(&b, "user%04d@example.com,Viewer\n", i)
+			}
+			code, _, errOut := c.run(b.String(), "sync", "-", "--concurrency", "16")
+			require.Equal(t, exitOK, code, errOut)
+			assert.Contains(t, errOut, "1200/1200")
+			for _, w := range visibleWidths(errOut) {
+				assert.Less(t, w, cols)
+			}
+		})
+	}
+}
+
+// TestSyncInterrupted: Ctrl-C starts no new address, lets the request under way finish,
+// counts it, prints the summary last and exits 130.
+func TestSyncInterrupted(t *testing.T) {
+	c := newCLI(t)
+	c.seed("old1@example.com:Viewer", "old2@example.com:Viewer", "old3@example.com:Viewer")
+	revokes := c.fg.Calls(fakegrafana.OpRevokeInvite)
+	c.interrupt = make(chan struct{})
+	go func() { // Ctrl-C while the first revoke is under way
+		for c.fg.Calls(fakegrafana.OpRevokeInvite) == revokes {
+			runtime.Gosched()
+		}
+		close(c.interrupt)
+	}()
+	c.fg.Inject(fakegrafana.OpRevokeInvite, fakegrafana.Fault{Times: 1, Delay: 50 * time.Millisecond})
+	code, out, errOut := c.run("email,role\nkeep@example.com,Viewer\n", "sync", "-", "--prune", "--yes", "--concurrency", "1")
+	assert.Equal(t, exitInterrupted, code, errOut)
+	assert.Contains(t, errOut, "grafana-invites: interrupted: no new address was started")
+	pending := pendingCodes(c.fg)
+	assert.Contains(t, pending, "keep@example.com", "the invite came first")
+	assert.Len(t, pending, 3, "one of three revokes was sent, and it finished")
+	assert.Equal(t, revokes+1, c.fg.Calls(fakegrafana.OpRevokeInvite))
+	assert.Regexp(t, `not started\s+2\n`, out)
+	assert.Regexp(t, `revoked\s+1\n$`, out, "the summary is last and true")
+}
+
+func sorted(s []string) []string {
+	out := append([]string(nil), s...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}
+
+func quoteWords(words []string) string {
+	q := make([]string, len(words))
+	for i, w := range words {
+		q[i] = fmt.Sprintf("%q", w)
+	}
+	return strings.Join(q, " ")
+}
+
+// visibleWidths returns the length in characters of each line of s as a terminal shows it
+// (split at carriage returns and newlines).
+func visibleWidths(s string) []int {
+	var out []int
+	for _, seg := range strings.FieldsFunc(s, func(r rune) bool { return r == '\r' || r == '\n' }) {
+		out = append(out, utf8.RuneCountInString(seg))
+	}
+	return out
+}

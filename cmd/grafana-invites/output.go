@@ -1,0 +1,263 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/grafana-invites/grafana-invites/api"
+)
+
+// Output formats of -o/--output.
+const (
+	formatTable = "table"
+	formatJSON  = "json"
+	formatCSV   = "csv"
+)
+
+// output is the -o/--output flag of a command that prints data.
+type output struct{ format string }
+
+// addOutputFlag registers -o/--output with the formats table, json and csv.
+func addOutputFlag(cmd *cobra.Command) *output {
+	o := &output{}
+	cmd.Flags().StringVarP(&o.format, "output", "o", formatTable, "output format: table, json or csv")
+	_ = cmd.RegisterFlagCompletionFunc("output", fixedCompletions(formatTable, formatJSON, formatCSV))
+	return o
+}
+
+// check refuses an unknown format before anything is sent.
+func (o *output) check() error {
+	switch o.format {
+	case formatTable, formatJSON, formatCSV:
+		return nil
+	}
+	return usagef("--output %q: want table, json or csv", o.format)
+}
+
+// entry is one line of what invite, revoke, renew and sync (plan and run) print, in
+// Grafana's camelCase in JSON and CSV alike. Codes are full in JSON and CSV, shortened
+// in tables.
+type entry struct {
+	Address string `json:"address"`
+	Role    string `json:"role,omitempty"`
+	// Action is what a plan (sync --dry-run) would do; Result what a run did.
+	Action  string `json:"action,omitempty"`
+	Result  string `json:"result,omitempty"`
+	Code    string `json:"code,omitempty"`
+	OldCode string `json:"oldCode,omitempty"`
+	URL     string `json:"url,omitempty"`
+	UserID  int64  `json:"userId,omitempty"`
+	Note    string `json:"note,omitempty"`
+	Error   string `json:"error,omitempty"`
+}
+
+// entryColumns are entry's JSON keys in order: the CSV header.
+var entryColumns = []string{"address", "role", "action", "result", "code", "oldCode", "url", "userId", "note", "error"}
+
+func (en entry) field(key string) string {
+	switch key {
+	case "address":
+		return en.Address
+	case "role":
+		return en.Role
+	case "action":
+		return en.Action
+	case "result":
+		return en.Result
+	case "code":
+		return en.Code
+	case "oldCode":
+		return en.OldCode
+	case "url":
+		return en.URL
+	case "userId":
+		if en.UserID == 0 {
+			return ""
+		}
+		return strconv.FormatInt(en.UserID, 10)
+	case "note":
+		return en.Note
+	case "error":
+		return en.Error
+	}
+	panic("entry has no field " + key)
+}
+
+// entriesDoc is the JSON document of a command that prints entries: whether it was a dry
+// run, the count of each action or result, and the entries.
+type entriesDoc struct {
+	DryRun  bool           `json:"dryRun"`
+	Summary map[string]int `json:"summary"`
+	Entries []entry        `json:"entries"`
+}
+
+// counts tallies the entries by action (dry run) or result.
+func counts(entries []entry) map[string]int {
+	out := map[string]int{}
+	for _, en := range entries {
+		out[firstNonEmpty(en.Action, en.Result)]++
+	}
+	return out
+}
+
+// writeEntries writes entries as JSON or CSV (the CSV keeps the columns some entry uses).
+func writeEntries(w io.Writer, format string, dryRun bool, entries []entry) error {
+	if entries == nil {
+		entries = []entry{}
+	}
+	if format == formatJSON {
+		return writeJSON(w, entriesDoc{DryRun: dryRun, Summary: counts(entries), Entries: entries})
+	}
+	var cols []string
+	for _, key := range entryColumns {
+		for _, en := range entries {
+			if en.field(key) != "" || key == "address" {
+				cols = append(cols, key)
+				break
+			}
+		}
+	}
+	rows := make([][]string, 0, len(entries))
+	for _, en := range entries {
+		row := make([]string, len(cols))
+		for i, key := range cols {
+			row[i] = en.field(key)
+		}
+		rows = append(rows, row)
+	}
+	return writeCSV(w, cols, rows)
+}
+
+// printEntries writes entries in the chosen format. A table shows the action (dry run) or
+// result, a short code and a note per row, then the links to hand over (not with -q).
+func (a *app) printEntries(out *output, entries []entry, dryRun bool) error {
+	if out.format != formatTable {
+		return writeEntries(a.e.stdout, out.format, dryRun, entries)
+	}
+	verb := "RESULT"
+	if dryRun {
+		verb = "ACTION"
+	}
+	renewed := false // renew's entries also show the code they replace
+	for _, en := range entries {
+		renewed = renewed || en.OldCode != ""
+	}
+	header := []string{"ADDRESS", "ROLE", verb, "CODE", "NOTE"}
+	if renewed {
+		header = []string{"ADDRESS", "ROLE", verb, "OLD CODE", "CODE", "NOTE"}
+	}
+	t := newTable(a.e.stdout, header...)
+	for _, en := range entries {
+		cells := []string{en.Address, en.Role, firstNonEmpty(en.Action, en.Result), short(en.Code), en.Note}
+		if renewed {
+			cells = []string{en.Address, en.Role, firstNonEmpty(en.Action, en.Result), short(en.OldCode), short(en.Code), en.Note}
+		}
+		t.row(cells...)
+	}
+	t.flush()
+	if !a.quiet && !dryRun {
+		writeLinks(a.e.stdout, entries)
+	}
+	return nil
+}
+
+func joinNotes(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func writeCSV(w io.Writer, header []string, rows [][]string) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write(header)
+	_ = cw.WriteAll(rows)
+	return cw.Error()
+}
+
+// table writes aligned columns.
+type table struct{ tw *tabwriter.Writer }
+
+func newTable(w io.Writer, header ...string) *table {
+	t := &table{tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)}
+	t.row(header...)
+	return t
+}
+
+func (t *table) row(cells ...string) {
+	for i := range cells {
+		cells[i] = dash(cells[i])
+	}
+	fmt.Fprintln(t.tw, strings.Join(cells, "\t"))
+}
+
+func (t *table) flush() { _ = t.tw.Flush() }
+
+// writeSummary writes the count of each result (or action), sorted by name.
+func writeSummary(w io.Writer, entries []entry) {
+	c := counts(entries)
+	names := make([]string, 0, len(c))
+	for n := range c {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	t := newTable(w, "RESULT", "COUNT")
+	for _, n := range names {
+		t.row(n, strconv.Itoa(c[n]))
+	}
+	t.flush()
+}
+
+// writeLinks lists the invite URLs of the entries that have one, for handing over.
+func writeLinks(w io.Writer, entries []entry) {
+	t := (*table)(nil)
+	for _, en := range entries {
+		if en.URL == "" {
+			continue
+		}
+		if t == nil {
+			fmt.Fprintln(w, "\nInvite links (hand them over where no email went out):")
+			t = &table{tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)}
+		}
+		t.row("  "+en.Address, en.URL)
+	}
+	if t != nil {
+		t.flush()
+	}
+}
+
+// short is a code as tables show it.
+func short(code string) string {
+	if code == "" {
+		return ""
+	}
+	return api.ShortCode(code)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func dash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "-"
+	}
+	return s
+}

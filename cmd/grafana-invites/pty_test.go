@@ -1,0 +1,94 @@
+//go:build linux || darwin
+
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/creack/pty"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/grafana-invites/grafana-invites/fakegrafana"
+)
+
+// onTerminal runs this test binary as the command on a pseudo-terminal of cols columns
+// (stdin, stdout and stderr alike) and returns the terminal's side and the process.
+func onTerminal(t *testing.T, c *cli, cols uint16, args ...string) (*os.File, *exec.Cmd) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), os.Args[0], args...) //nolint:gosec // re-runs this test binary as the command
+	cmd.Env = append(os.Environ(), "GRAFANA_INVITES_BE_MAIN=1", "GRAFANA_URL="+c.fg.URL, "GRAFANA_TOKEN="+c.fg.Token)
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: cols})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = tty.Close() })
+	return tty, cmd
+}
+
+// expect reads the terminal into seen until want appears.
+func expect(t *testing.T, tty io.Reader, seen *bytes.Buffer, want string) {
+	t.Helper()
+	buf := make([]byte, 4096)
+	for !strings.Contains(seen.String(), want) {
+		n, err := tty.Read(buf)
+		seen.Write(buf[:n])
+		require.NoError(t, err, "waiting for %q; the terminal shows:\n%s", want, seen.String())
+	}
+}
+
+// rest reads the terminal until the process ends.
+func rest(tty io.Reader, seen *bytes.Buffer) {
+	_, _ = io.Copy(seen, tty) // ends with EIO when the process closes its side
+}
+
+// TestTerminalConfirmsAndFits: on a real (pseudo-)terminal of 40 columns, sync --prune shows
+// what will go and asks; "y" applies it, and the progress bar never reaches the edge.
+func TestTerminalConfirmsAndFits(t *testing.T) {
+	c := newCLI(t)
+	c.seed("old1@example.com:Viewer", "old2@example.com:Viewer")
+	var csv strings.Builder
+	csv.WriteString("email,role\n")
+	for i := range 300 {
+		fmt.Fprintf(&csv, "user%03d@example.com,Viewer\n", i)
+	}
+	file := filepath.Join(t.TempDir(), "team.csv")
+	require.NoError(t, os.WriteFile(file, []byte(csv.String()), 0o600))
+
+	tty, cmd := onTerminal(t, c, 40, "sync", file, "--prune")
+	var seen bytes.Buffer
+	expect(t, tty, &seen, "Revoke 2 pending invites (their links stop working)? [y/N] ")
+	assert.Contains(t, seen.String(), "old1@example.com")
+	assert.Zero(t, c.fg.Calls(fakegrafana.OpRevokeInvite), "nothing before the answer")
+	_, err := tty.WriteString("y\n")
+	require.NoError(t, err)
+	rest(tty, &seen)
+	require.NoError(t, cmd.Wait(), seen.String())
+	assert.Equal(t, 2, c.fg.Calls(fakegrafana.OpRevokeInvite))
+	assert.Contains(t, seen.String(), "302/302")
+	for _, seg := range strings.FieldsFunc(seen.String(), func(r rune) bool { return r == '\r' || r == '\n' }) {
+		if strings.Contains(seg, "/302") {
+			assert.Less(t, len([]rune(seg)), 40, "a bar line: %q", seg)
+		}
+	}
+}
+
+// TestTerminalAsksForPassword: --user without a password asks on the terminal, without
+// echo.
+func TestTerminalAsksForPassword(t *testing.T) {
+	c := newCLI(t)
+	tty, cmd := onTerminal(t, c, 80, "list", "--user", "admin", "--url", c.fg.URL)
+	var seen bytes.Buffer
+	expect(t, tty, &seen, "Password for admin: ")
+	_, err := tty.WriteString("admin\n")
+	require.NoError(t, err)
+	rest(tty, &seen)
+	require.NoError(t, cmd.Wait(), seen.String())
+	assert.Contains(t, seen.String(), "(no pending invites)")
+	assert.NotContains(t, seen.String(), "admin\r\n(no", "no echo")
+}
