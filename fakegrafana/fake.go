@@ -139,6 +139,7 @@ type Server struct {
 	userQuota     int // 0: none
 	lifetime      time.Duration
 	sweepEvery    time.Duration
+	latency       time.Duration // added to every request (WithLatency)
 	sweptUpTo     time.Time // the time of the latest expiry sweep applied
 	started       time.Time // sweeps run at started + k·sweepEvery
 	now           func() time.Time

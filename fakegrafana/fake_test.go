@@ -516,6 +516,23 @@ func TestFaults(t *testing.T) {
 	})
 }
 
+// TestLatency: WithLatency holds every API request at least that long; a negative latency
+// is refused.
+func TestLatency(t *testing.T) {
+	const latency = 30 * time.Millisecond
+	s := fakegrafana.New(fakegrafana.WithLatency(latency))
+	for _, c := range []call{
+		{method: http.MethodGet, path: invites, auth: admin},
+		{method: http.MethodPatch, path: invites + "/abc/revoke", auth: admin},
+	} {
+		start := time.Now()
+		a := serve(t, s, c)
+		assert.GreaterOrEqual(t, time.Since(start), latency, "%s %s answered %d early", c.method, c.path, a.status)
+	}
+	_, err := fakegrafana.NewServer(fakegrafana.WithLatency(-time.Second))
+	assert.ErrorContains(t, err, "want zero or more")
+}
+
 func TestConcurrentUse(t *testing.T) {
 	fg := fakegrafana.Start(t)
 	var wg sync.WaitGroup

@@ -53,6 +53,9 @@ func (s *Server) grafanaChain(next gen.StrictHandlerFunc, genID string) gen.Stri
 func (s *Server) faults(next gen.StrictHandlerFunc, genID string) gen.StrictHandlerFunc {
 	op := operationOf(genID)
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
+		if !delay(r, s.latency) {
+			return nil, nil
+		}
 		f, ok := s.takeFault(op)
 		switch {
 		case !ok:

@@ -96,6 +96,18 @@ func WithSweepInterval(d time.Duration) Option {
 	}
 }
 
+// WithLatency delays every request to an API operation by d before it is looked at, as a distant Grafana
+// would (a client that goes away meanwhile gets no answer). Faults' own delays add to it.
+func WithLatency(d time.Duration) Option {
+	return func(s *Server) error {
+		if d < 0 {
+			return fmt.Errorf("WithLatency(%v): want zero or more", d)
+		}
+		s.latency = d
+		return nil
+	}
+}
+
 // WithClock replaces the clock (default time.Now), e.g. to age invites in a test. The
 // expiry job's runs are counted from the clock's time when the server is made.
 func WithClock(now func() time.Time) Option {

@@ -26,7 +26,7 @@ again. Nothing to set up; nothing leaves this machine.`,
 }
 
 func runDemo(ctx context.Context, e *env) error {
-	root, stop, err := listenFake(ctx, "127.0.0.1:0",
+	root, _, stop, err := listenFake(ctx, "127.0.0.1:0",
 		fakegrafana.WithUser(fakegrafana.User{Login: "dave", Email: "dave@example.com", Name: "Dave", Password: "dave-pw", Orgs: map[int64]api.Role{}}))
 	if err != nil {
 		return err

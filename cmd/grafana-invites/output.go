@@ -182,6 +182,9 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// writeCompactJSON writes v as one line.
+func writeCompactJSON(w io.Writer, v any) error { return json.NewEncoder(w).Encode(v) }
+
 func writeCSV(w io.Writer, header []string, rows [][]string) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write(header)
