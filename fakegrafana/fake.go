@@ -140,8 +140,8 @@ type Server struct {
 	lifetime      time.Duration
 	sweepEvery    time.Duration
 	latency       time.Duration // added to every request (WithLatency)
-	sweptUpTo     time.Time // the time of the latest expiry sweep applied
-	started       time.Time // sweeps run at started + k·sweepEvery
+	sweptUpTo     time.Time     // the time of the latest expiry sweep applied
+	started       time.Time     // sweeps run at started + k·sweepEvery
 	now           func() time.Time
 	rootURL       string
 	rootURLSet    bool
