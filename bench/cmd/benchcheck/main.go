@@ -99,6 +99,9 @@ func main() {
 		targets = append(targets, target{"fakegrafana/bare handler time, " + op, "BenchmarkServer/op=" + op + "/impl=fake", "BenchmarkServer/op=" + op + "/impl=bare", "ns/op", 1.5, "max ratio"})
 	}
 	targets = append(targets, target{"ListPending of 100 000: peak heap / body", "BenchmarkListPeakHeap/impl=streamed", "", "peak/body", 2.5, "max value"})
+	targets = append(targets,
+		target{"CLI sync of 2 000 at 20 ms, concurrency 16: time / ideal", "BenchmarkSync/concurrency=16", "", "x-ideal", 1.15, "max value"},
+		target{"CLI sync of 2 000 at 20 ms, concurrency 64: time / ideal", "BenchmarkSync/concurrency=64", "", "x-ideal", 1.3, "max value"})
 
 	missed := 0
 	fmt.Println("TARGET                                                   VALUE     LIMIT    RESULT")
