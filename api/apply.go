@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -164,9 +165,11 @@ func (c *Client) Apply(ctx context.Context, p *Plan, opts ApplyOptions) (*Report
 	}
 	wg.Wait()
 
-	// One list finds the codes and URLs of the new invites, and settles lost answers.
+	// One list finds the codes and URLs of the new invites, and settles lost answers (none
+	// to find when no creation started).
 	var finalErr error
-	if len(p.Create)+len(p.Replace) > 0 {
+	creations := len(p.Create) + len(p.Replace)
+	if creations > 0 && (!stopped || slices.ContainsFunc(entries[:creations], func(e ReportEntry) bool { return e.Outcome != OutcomeNotStarted })) {
 		if all, err := c.ListPending(ctx); err != nil {
 			finalErr = fmt.Errorf("grafana: listing the pending invites after applying: %w", err)
 		} else {

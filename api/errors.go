@@ -133,6 +133,11 @@ var ErrInvalidInput = errors.New("grafana: invalid input")
 // sends (not JSON, wrong shape): usually a proxy or a wrong URL.
 var ErrInvalidResponse = errors.New("grafana: invalid response")
 
+// ErrOrgMismatch is matched when a client made for one organisation (WithOrgID) is
+// answered with another's invites: Grafana answers a server admin who is not a member of
+// the organisation asked for in org −1, across every organisation. Nothing is acted on.
+var ErrOrgMismatch = errors.New("grafana: the answer is for another organisation")
+
 // ErrResponseTooLarge is matched when a successful answer exceeds WithMaxResponseBytes.
 var ErrResponseTooLarge = errors.New("grafana: response body too large")
 

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 )
 
@@ -15,5 +16,26 @@ func (c *Client) ListPending(ctx context.Context) ([]Invite, error) {
 	if err := c.do(ctx, c.newRequest(opGetPendingOrgInvites, nil), &out); err != nil {
 		return nil, err
 	}
+	if err := c.checkOrg(out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// checkOrg refuses a list holding another organisation's invites when the client names its
+// organisation (WithOrgID). Grafana lets a server admin name an organisation they are not a
+// member of and then answers in org −1, across every organisation: acting on such a list
+// (pruning it, say) would touch other organisations' invites.
+func (c *Client) checkOrg(l []Invite) error {
+	if c.orgID < 1 {
+		return nil
+	}
+	for _, inv := range l {
+		if inv.OrgID != c.orgID {
+			return fmt.Errorf("%w: asked for organisation %d, Grafana listed an invite of organisation %d; "+
+				"the credentials are not a member of organisation %d (a server admin outside an organisation "+
+				"is answered for every organisation): add them to organisation %d", ErrOrgMismatch, c.orgID, inv.OrgID, c.orgID, c.orgID)
+		}
+	}
+	return nil
 }

@@ -282,7 +282,7 @@ func TestReadDesiredEdgeCases(t *testing.T) {
 		{name: "quoted commas", csv: "email,role,name\n\"b@example.com\",Editor,\"Smith, Bob\"\n", want: []string{"b@example.com:Editor:Smith, Bob"}},
 		{name: "blank lines and empty rows", csv: "email,role\n\na@example.com,Admin\n,\n\nb@example.com,None\n", want: []string{"a@example.com:Admin:", "b@example.com:None:"}},
 		{name: "duplicate with the same role", csv: "email,role\na@example.com,Viewer\nA@Example.com,viewer\n", want: []string{"a@example.com:Viewer:"}, warnings: []string{"line 3: A@Example.com repeats line 2; ignored"}},
-		{name: "extra column", csv: "email,role,team\na@example.com,Viewer,x\n", want: []string{"a@example.com:Viewer:"}, warnings: []string{`line 1: column "team" is ignored (known columns: email, role, name)`}},
+		{name: "extra column", csv: "email,role,team\na@example.com,Viewer,x\n", want: []string{"a@example.com:Viewer:"}, warnings: []string{`line 1: column "team" is ignored (known columns: email, role, name, org)`}},
 		{name: "duplicate with another role", csv: "email,role\na@example.com,Viewer\nb@example.com,Viewer\na@example.com,Admin\n", problems: []string{"line 4: a@example.com is listed on line 2 as Viewer and here as Admin"}},
 		{name: "unknown role and bad address", csv: "email,role\na@example.com,Owner\nnot-an-address,Viewer\n,Viewer\n", problems: []string{
 			`line 2: role "Owner" of a@example.com is not a role; want None, Viewer, Editor or Admin`,
@@ -301,7 +301,7 @@ func TestReadDesiredEdgeCases(t *testing.T) {
 		{name: "no header columns", csv: "mail,level\na@example.com,Viewer\n", problems: []string{
 			`line 1: the header has no "email" column; want a header line such as: email,role,name`,
 			`line 1: the header has no "role" column; want a header line such as: email,role,name`,
-		}, warnings: []string{`line 1: column "mail" is ignored (known columns: email, role, name)`, `line 1: column "level" is ignored (known columns: email, role, name)`}},
+		}, warnings: []string{`line 1: column "mail" is ignored (known columns: email, role, name, org)`, `line 1: column "level" is ignored (known columns: email, role, name, org)`}},
 		{name: "empty file", csv: "", problems: []string{"the file is empty; want a header line: email,role,name"}},
 		{name: "header only", csv: "email,role,name\n", problems: []string{"the file has a header but no rows"}},
 		{name: "bad quoting", csv: "email,role\n\"a@example.com,Viewer\n", problems: []string{"line 2: extraneous or missing \" in quoted-field"}},

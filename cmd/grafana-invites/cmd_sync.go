@@ -5,7 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -22,6 +26,12 @@ func newSyncCmd(a *app) *cobra.Command {
 email, role and (optionally) name, in any order; - reads standard input. Every problem of the
 file is reported, with its line number, before anything is sent. Addresses already invited
 with the file's role are left alone, so a second run changes nothing.
+
+An org column (an organisation id) syncs several organisations in one run, each planned
+before anything is sent, with its own progress and summary; rows without one go to the
+organisation of the connection. The credentials must be a member of each (a user's
+password, as tokens belong to one organisation): Grafana answers a server admin outside an
+organisation for every organisation at once, and such a run is refused.
 
 --prune revokes the pending invites of addresses absent from the file and --replace-role
 those whose role differs (a new invite replaces each). A run that revokes shows what will go
@@ -71,7 +81,7 @@ exits 130; a second Ctrl-C cuts the requests short.`,
 		if err != nil {
 			return usagef("cannot read %s: %v", file, err)
 		}
-		desired, warnings, err := readDesired(data)
+		rows, warnings, err := readDesired(data)
 		for _, w := range warnings {
 			a.note("warning: %s", w)
 		}
@@ -83,34 +93,50 @@ exits 130; a second Ctrl-C cuts the requests short.`,
 			return err
 		}
 		planCtx, cancel := untilInterrupt(ctx, a.e.interrupt)
-		plan, err := c.Plan(planCtx, desired, api.PlanOptions{Prune: prune, ReplaceRoleMismatch: replace, SendEmail: sendEmail})
+		plans, err := planOrgs(planCtx, c, rows, api.PlanOptions{Prune: prune, ReplaceRoleMismatch: replace, SendEmail: sendEmail})
 		cancel()
 		if err != nil {
 			return interrupted(planCtx, err)
 		}
 		if dryRun {
-			return a.printPlan(out, plan)
+			return a.printPlans(out, plans)
 		}
-		if n := len(plan.Revoke) + len(plan.Replace); n > 0 {
+		if n := revokes(plans); n > 0 {
 			err := a.confirm(yes, fmt.Sprintf("this sync revokes %d pending invites", n), func() {
-				t := newTable(a.e.stderr, "ADDRESS", "ROLE", "ACTION", "CODE")
-				for _, en := range planEntries(plan) {
+				var gone []entry
+				for _, en := range plansEntries(plans) {
 					if en.Action == "revoke" || en.Action == "replace" {
-						t.row(en.Address, en.Role, en.Action, short(en.Code))
+						gone = append(gone, en)
 					}
 				}
-				t.flush()
+				writeEntryTable(a.e.stderr, gone, true)
 			}, fmt.Sprintf("Revoke %d pending invites (their links stop working)?", n))
 			if err != nil {
 				return err
 			}
 		}
-		prog := a.newProgress("sync", plan.Changes())
-		report, err := c.Apply(ctx, plan, api.ApplyOptions{Concurrency: concurrency, Stop: a.e.interrupt,
-			Progress: func(done, total int, _ api.ReportEntry) { prog.update(done, total) }})
-		prog.finish()
-		entries, fails := reportEntries(report, sendEmail)
-		return a.finishRun(out, entries, fails, err)
+		var entries []entry
+		var fails []failure
+		var runErrs []error
+		for _, op := range plans {
+			label := "sync"
+			if op.org != 0 {
+				label = "org " + strconv.FormatInt(op.org, 10)
+			}
+			prog := a.newProgress(label, op.plan.Changes())
+			report, err := op.client.Apply(ctx, op.plan, api.ApplyOptions{Concurrency: concurrency, Stop: a.e.interrupt,
+				Progress: func(done, total int, _ api.ReportEntry) { prog.update(done, total) }})
+			prog.finish()
+			es, fs := reportEntries(report, sendEmail)
+			for i := range es {
+				es[i].OrgID = op.org
+			}
+			entries, fails = append(entries, es...), append(fails, fs...)
+			if err != nil {
+				runErrs = append(runErrs, inOrg(op.org, err))
+			}
+		}
+		return a.finishRun(out, entries, fails, errors.Join(runErrs...))
 	})
 	return cmd
 }
@@ -137,7 +163,7 @@ func (a *app) finishRun(out *output, entries []entry, fails []failure, runErr er
 		if len(shown) > 0 {
 			fmt.Fprintln(a.e.stdout)
 		}
-		writeSummary(a.e.stdout, entries)
+		writeSummaries(a.e.stdout, entries)
 	}
 	switch {
 	case errors.Is(runErr, api.ErrStopped):
@@ -148,6 +174,77 @@ func (a *app) finishRun(out *output, entries []entry, fails []failure, runErr er
 		return &exitStatus{exitError}
 	}
 	return nil
+}
+
+// orgPlan is the plan of one organisation of a sync file.
+type orgPlan struct {
+	org    int64 // 0: the one the connection names
+	client *api.Client
+	plan   *api.Plan
+}
+
+// planOrgs plans each organisation of the rows, in ascending order, before anything is
+// sent: a refusal in one (ErrOrgMismatch, say) changes nothing in any.
+func planOrgs(ctx context.Context, c *api.Client, rows []row, opts api.PlanOptions) ([]orgPlan, error) {
+	byOrg := map[int64][]api.Desired{}
+	for _, r := range rows {
+		byOrg[r.org] = append(byOrg[r.org], r.Desired)
+	}
+	orgs := slices.Sorted(maps.Keys(byOrg))
+	var plans []orgPlan
+	for _, org := range orgs {
+		cl := c
+		if org != 0 {
+			cl = c.WithOrgID(org)
+		}
+		p, err := cl.Plan(ctx, byOrg[org], opts)
+		if err != nil {
+			return nil, inOrg(org, err)
+		}
+		plans = append(plans, orgPlan{org, cl, p})
+	}
+	return plans, nil
+}
+
+// inOrg says which organisation of a sync file an error is about.
+func inOrg(org int64, err error) error {
+	if org == 0 {
+		return err
+	}
+	return &orgError{org, err}
+}
+
+// orgError is an error in one organisation of a sync file.
+type orgError struct {
+	org int64
+	err error
+}
+
+func (e *orgError) Error() string {
+	return fmt.Sprintf("organisation %d: %s", e.org, strings.TrimPrefix(e.err.Error(), "grafana: "))
+}
+
+func (e *orgError) Unwrap() error { return e.err }
+
+// revokes counts the invites the plans revoke (pruned and replaced).
+func revokes(plans []orgPlan) int {
+	n := 0
+	for _, op := range plans {
+		n += len(op.plan.Revoke) + len(op.plan.Replace)
+	}
+	return n
+}
+
+// plansEntries is every plan as entries, by organisation then address.
+func plansEntries(plans []orgPlan) []entry {
+	var out []entry
+	for _, op := range plans {
+		for _, en := range planEntries(op.plan) {
+			en.OrgID = op.org
+			out = append(out, en)
+		}
+	}
+	return out
 }
 
 // planEntries is a plan as entries, sorted by address.
@@ -179,14 +276,24 @@ func planEntries(p *api.Plan) []entry {
 	return out
 }
 
-// printPlan writes a dry run's plan, then (in a table) what it comes to.
-func (a *app) printPlan(out *output, p *api.Plan) error {
-	if err := a.printEntries(out, planEntries(p), true); err != nil || out.format != formatTable || a.quiet {
+// printPlans writes a dry run's plans, then (in a table) what each comes to.
+func (a *app) printPlans(out *output, plans []orgPlan) error {
+	if err := a.printEntries(out, plansEntries(plans), true); err != nil || out.format != formatTable || a.quiet {
 		return err
 	}
 	w := a.e.stdout
-	fmt.Fprintf(w, "\nDry run: %d to invite, %d to replace, %d to revoke; nothing was changed.\n", len(p.Create), len(p.Replace), len(p.Revoke))
-	if len(p.Create) > 0 {
+	creates := 0
+	fmt.Fprintln(w)
+	for _, op := range plans {
+		p := op.plan
+		creates += len(p.Create)
+		where := ""
+		if op.org != 0 || len(plans) > 1 {
+			where = " in organisation " + orgLabel(op.org)
+		}
+		fmt.Fprintf(w, "Dry run%s: %d to invite, %d to replace, %d to revoke; nothing was changed.\n", where, len(p.Create), len(p.Replace), len(p.Revoke))
+	}
+	if creates > 0 {
 		fmt.Fprintln(w, "Addresses of existing members are planned as invites: Grafana tells them apart only when invited, and then nothing changes.")
 	}
 	return nil

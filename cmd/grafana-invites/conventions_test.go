@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
+	"github.com/grafana-invites/grafana-invites/gen"
 )
 
 // commandNames are the commands whose help has a golden file.
@@ -345,4 +346,68 @@ func visibleWidths(s string) []int {
 		out = append(out, utf8.RuneCountInString(seg))
 	}
 	return out
+}
+
+// TestSyncManyOrgs: an org column syncs each organisation with its own plan and summary; a
+// server admin outside an organisation, answered for every organisation, is refused before
+// anything is sent.
+func TestSyncManyOrgs(t *testing.T) {
+	c := newCLI(t, fakegrafana.WithOrg(2, "Second"), fakegrafana.WithOrg(3, "Third"),
+		fakegrafana.WithUser(fakegrafana.User{Login: "boss", Email: "boss@example.com", Password: "pw",
+			Orgs: map[int64]gen.OrgRole{1: gen.OrgRoleAdmin, 2: gen.OrgRoleAdmin, 3: gen.OrgRoleAdmin}}))
+	c.seed("stale@example.com:Viewer") // in org 1
+	c.vars = map[string]string{"GRAFANA_URL": c.fg.URL, "GRAFANA_USER": "boss", "GRAFANA_PASSWORD": "pw"}
+	file := "email,role,org\na@example.com,Viewer,2\nb@example.com,Editor,3\nc@example.com,Admin,\n"
+
+	code, out, errOut := c.run(file, "sync", "-", "--dry-run")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "Dry run in organisation default: 1 to invite")
+	assert.Contains(t, out, "Dry run in organisation 2: 1 to invite")
+	assert.Contains(t, out, "Dry run in organisation 3: 1 to invite")
+
+	code, out, errOut = c.run(file, "sync", "-")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Regexp(t, `(?m)^2\s+a@example.com\s+Viewer\s+invited`, out)
+	assert.Regexp(t, `(?m)^3\s+b@example.com\s+Editor\s+invited`, out)
+	assert.Contains(t, out, "Organisation 2:\nRESULT   COUNT\ninvited  1\n")
+	assert.Contains(t, out, "Organisation 3:\n")
+	orgOf := map[string]int64{}
+	for _, inv := range c.fg.Invites() {
+		orgOf[inv.Email] = inv.OrgID
+	}
+	assert.Equal(t, map[string]int64{"stale@example.com": 1, "a@example.com": 2, "b@example.com": 3, "c@example.com": 1}, orgOf)
+
+	code, out, errOut = c.run(file, "sync", "-", "-o", "json")
+	require.Equal(t, exitOK, code, errOut)
+	var doc entriesDoc
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	assert.Equal(t, map[string]map[string]int{"default": {"already invited": 1, "stale (kept)": 1}, "2": {"already invited": 1}, "3": {"already invited": 1}}, doc.SummaryByOrg)
+
+	// The server admin is a member of org 1 only: for org 2, Grafana answers in org −1 with
+	// every organisation's invites.
+	c.vars = map[string]string{"GRAFANA_URL": c.fg.URL, "GRAFANA_USER": "admin", "GRAFANA_PASSWORD": "admin"}
+	posts := c.fg.Calls(fakegrafana.OpAddOrgInvite)
+	code, _, errOut = c.run("email,role,org\nnew@example.com,Viewer,2\n", "sync", "-", "--prune", "--yes")
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, errOut, "organisation 2: the answer is for another organisation: asked for organisation 2")
+	assert.Contains(t, errOut, "add them to organisation 2")
+	assert.Equal(t, posts, c.fg.Calls(fakegrafana.OpAddOrgInvite), "nothing sent")
+	assert.Zero(t, c.fg.Calls(fakegrafana.OpRevokeInvite), "nothing revoked in any organisation")
+}
+
+func TestReadDesiredOrgColumn(t *testing.T) {
+	rows, _, err := readDesired([]byte("email,role,org\na@example.com,Viewer,2\na@example.com,Editor,3\nb@example.com,Viewer,\n"))
+	require.NoError(t, err, "one address in two organisations is two rows")
+	var got []string
+	for _, r := range rows {
+		got = append(got, fmt.Sprintf("%d:%s:%s", r.org, r.Email, r.Role))
+	}
+	assert.Equal(t, []string{"2:a@example.com:Viewer", "3:a@example.com:Editor", "0:b@example.com:Viewer"}, got)
+	_, _, err = readDesired([]byte("email,role,org\na@example.com,Viewer,two\nb@example.com,Viewer,0\n"))
+	var p *csvProblems
+	require.ErrorAs(t, err, &p)
+	assert.Equal(t, []string{
+		`line 2: org "two" of a@example.com is not an organisation id (a number from 1)`,
+		`line 3: org "0" of b@example.com is not an organisation id (a number from 1)`,
+	}, p.lines)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/grafana-invites/grafana-invites/api"
@@ -19,11 +20,18 @@ func (p *csvProblems) Error() string {
 	return "the CSV file has problems; nothing was sent:\n  " + strings.Join(p.lines, "\n  ")
 }
 
+// row is one line of a sync file: who, with which role, in which organisation (0: the one
+// the connection names, --org-id or the credentials' own).
+type row struct {
+	org int64
+	api.Desired
+}
+
 // readDesired parses a CSV file with a header naming the columns email, role and
 // (optionally) name, in any order and case. A UTF-8 byte-order mark, blank lines and
 // quoted fields are fine. Every problem is reported, with its line number, before anything
 // is sent; warnings are for what is ignored.
-func readDesired(data []byte) (desired []api.Desired, warnings []string, err error) {
+func readDesired(data []byte) (desired []row, warnings []string, err error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
@@ -47,13 +55,13 @@ func readDesired(data []byte) (desired []api.Desired, warnings []string, err err
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(h))
 		switch h {
-		case "email", "role", "name":
+		case "email", "role", "name", "org":
 			if _, dup := col[h]; dup {
 				probs = append(probs, fmt.Sprintf("line 1: column %q appears twice", h))
 			}
 			col[h] = i
 		default:
-			warnings = append(warnings, fmt.Sprintf("line 1: column %q is ignored (known columns: email, role, name)", header[i]))
+			warnings = append(warnings, fmt.Sprintf("line 1: column %q is ignored (known columns: email, role, name, org)", header[i]))
 		}
 	}
 	for _, need := range []string{"email", "role"} {
@@ -111,7 +119,14 @@ func readDesired(data []byte) (desired []api.Desired, warnings []string, err err
 			probs = append(probs, fmt.Sprintf("line %d: role %q of %s is not a role; want None, Viewer, Editor or Admin", line, roleText, email))
 			continue
 		}
-		key := api.NormalizeEmail(email)
+		var org int64
+		if text := field(rec, "org"); text != "" {
+			if org, err = strconv.ParseInt(text, 10, 64); err != nil || org < 1 {
+				probs = append(probs, fmt.Sprintf("line %d: org %q of %s is not an organisation id (a number from 1)", line, text, email))
+				continue
+			}
+		}
+		key := fmt.Sprintf("%d/%s", org, api.NormalizeEmail(email))
 		if prev, dup := seen[key]; dup {
 			if prev.role != role {
 				probs = append(probs, fmt.Sprintf("line %d: %s is listed on line %d as %s and here as %s", line, email, prev.line, prev.role, role))
@@ -121,7 +136,7 @@ func readDesired(data []byte) (desired []api.Desired, warnings []string, err err
 			continue
 		}
 		seen[key] = seenAt{line, role}
-		desired = append(desired, api.Desired{Email: email, Role: role, Name: field(rec, "name")})
+		desired = append(desired, row{org: org, Desired: api.Desired{Email: email, Role: role, Name: field(rec, "name")}})
 	}
 	if len(probs) > 0 {
 		return nil, warnings, &csvProblems{probs}

@@ -25,7 +25,7 @@ func untilInterrupt(ctx context.Context, interrupt <-chan struct{}) (context.Con
 // interrupted turns the error of a call cut short by Ctrl-C into exit status 130, with a
 // line saying nothing was changed; other errors pass.
 func interrupted(ctx context.Context, err error) error {
-	if err != nil && ctx.Err() != nil {
+	if err != nil && errors.Is(context.Cause(ctx), errInterrupted) {
 		return &interruptedError{}
 	}
 	return err

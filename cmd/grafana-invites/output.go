@@ -46,6 +46,9 @@ func (o *output) check() error {
 // Grafana's camelCase in JSON and CSV alike. Codes are full in JSON and CSV, shortened
 // in tables.
 type entry struct {
+	// OrgID is the organisation of a sync file's org column; 0 (omitted) for the one the
+	// connection names.
+	OrgID   int64  `json:"orgId,omitempty"`
 	Address string `json:"address"`
 	Role    string `json:"role,omitempty"`
 	// Action is what a plan (sync --dry-run) would do; Result what a run did.
@@ -60,10 +63,15 @@ type entry struct {
 }
 
 // entryColumns are entry's JSON keys in order: the CSV header.
-var entryColumns = []string{"address", "role", "action", "result", "code", "oldCode", "url", "userId", "note", "error"}
+var entryColumns = []string{"orgId", "address", "role", "action", "result", "code", "oldCode", "url", "userId", "note", "error"}
 
 func (en entry) field(key string) string {
 	switch key {
+	case "orgId":
+		if en.OrgID == 0 {
+			return ""
+		}
+		return strconv.FormatInt(en.OrgID, 10)
 	case "address":
 		return en.Address
 	case "role":
@@ -92,11 +100,13 @@ func (en entry) field(key string) string {
 }
 
 // entriesDoc is the JSON document of a command that prints entries: whether it was a dry
-// run, the count of each action or result, and the entries.
+// run, the count of each action or result (also per organisation, when entries name one),
+// and the entries.
 type entriesDoc struct {
-	DryRun  bool           `json:"dryRun"`
-	Summary map[string]int `json:"summary"`
-	Entries []entry        `json:"entries"`
+	DryRun       bool                      `json:"dryRun"`
+	Summary      map[string]int            `json:"summary"`
+	SummaryByOrg map[string]map[string]int `json:"summaryByOrg,omitempty"`
+	Entries      []entry                   `json:"entries"`
 }
 
 // counts tallies the entries by action (dry run) or result.
@@ -114,7 +124,14 @@ func writeEntries(w io.Writer, format string, dryRun bool, entries []entry) erro
 		entries = []entry{}
 	}
 	if format == formatJSON {
-		return writeJSON(w, entriesDoc{DryRun: dryRun, Summary: counts(entries), Entries: entries})
+		doc := entriesDoc{DryRun: dryRun, Summary: counts(entries), Entries: entries}
+		if byOrg := byOrg(entries); len(byOrg) > 1 || (len(byOrg) == 1 && entries[0].OrgID != 0) {
+			doc.SummaryByOrg = map[string]map[string]int{}
+			for _, g := range byOrg {
+				doc.SummaryByOrg[orgLabel(g[0].OrgID)] = counts(g)
+			}
+		}
+		return writeJSON(w, doc)
 	}
 	var cols []string
 	for _, key := range entryColumns {
@@ -136,37 +153,60 @@ func writeEntries(w io.Writer, format string, dryRun bool, entries []entry) erro
 	return writeCSV(w, cols, rows)
 }
 
-// printEntries writes entries in the chosen format. A table shows the action (dry run) or
-// result, a short code and a note per row, then the links to hand over (not with -q).
+// printEntries writes entries in the chosen format; a table (writeEntryTable) is followed by
+// the links to hand over (not with -q).
 func (a *app) printEntries(out *output, entries []entry, dryRun bool) error {
 	if out.format != formatTable {
 		return writeEntries(a.e.stdout, out.format, dryRun, entries)
 	}
-	verb := "RESULT"
-	if dryRun {
-		verb = "ACTION"
-	}
-	renewed := false // renew's entries also show the code they replace
-	for _, en := range entries {
-		renewed = renewed || en.OldCode != ""
-	}
-	header := []string{"ADDRESS", "ROLE", verb, "CODE", "NOTE"}
-	if renewed {
-		header = []string{"ADDRESS", "ROLE", verb, "OLD CODE", "CODE", "NOTE"}
-	}
-	t := newTable(a.e.stdout, header...)
-	for _, en := range entries {
-		cells := []string{en.Address, en.Role, firstNonEmpty(en.Action, en.Result), short(en.Code), en.Note}
-		if renewed {
-			cells = []string{en.Address, en.Role, firstNonEmpty(en.Action, en.Result), short(en.OldCode), short(en.Code), en.Note}
-		}
-		t.row(cells...)
-	}
-	t.flush()
+	writeEntryTable(a.e.stdout, entries, dryRun)
 	if !a.quiet && !dryRun {
 		writeLinks(a.e.stdout, entries)
 	}
 	return nil
+}
+
+// writeEntryTable writes entries as a table: the organisation (when some entry names one),
+// address, role, action (dry run) or result, the code replaced (renew), a short code, a note.
+func writeEntryTable(w io.Writer, entries []entry, dryRun bool) {
+	verb := "RESULT"
+	if dryRun {
+		verb = "ACTION"
+	}
+	orgs, renewed := false, false
+	for _, en := range entries {
+		orgs = orgs || en.OrgID != 0
+		renewed = renewed || en.OldCode != ""
+	}
+	var header []string
+	if orgs {
+		header = append(header, "ORG")
+	}
+	header = append(header, "ADDRESS", "ROLE", verb)
+	if renewed {
+		header = append(header, "OLD CODE")
+	}
+	t := newTable(w, append(header, "CODE", "NOTE")...)
+	for _, en := range entries {
+		var cells []string
+		if orgs {
+			cells = append(cells, orgLabel(en.OrgID))
+		}
+		cells = append(cells, en.Address, en.Role, firstNonEmpty(en.Action, en.Result))
+		if renewed {
+			cells = append(cells, short(en.OldCode))
+		}
+		t.row(append(cells, short(en.Code), en.Note)...)
+	}
+	t.flush()
+}
+
+// orgLabel names an organisation in tables; 0 is the one the connection names.
+func orgLabel(id int64) string {
+	if id == 0 {
+		return "default"
+	}
+	return strconv.FormatInt(id, 10)
 }
 
 func joinNotes(a, b string) string {
@@ -209,6 +249,38 @@ func (t *table) row(cells ...string) {
 }
 
 func (t *table) flush() { _ = t.tw.Flush() }
+
+// byOrg splits entries by organisation, in order of first appearance.
+func byOrg(entries []entry) [][]entry {
+	var out [][]entry
+	at := map[int64]int{}
+	for _, en := range entries {
+		i, ok := at[en.OrgID]
+		if !ok {
+			i = len(out)
+			at[en.OrgID] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], en)
+	}
+	return out
+}
+
+// writeSummaries writes the summary, one per organisation when entries name one.
+func writeSummaries(w io.Writer, entries []entry) {
+	groups := byOrg(entries)
+	if len(groups) == 1 && entries[0].OrgID == 0 || len(groups) == 0 {
+		writeSummary(w, entries)
+		return
+	}
+	for i, g := range groups {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "Organisation %s:\n", orgLabel(g[0].OrgID))
+		writeSummary(w, g)
+	}
+}
 
 // writeSummary writes the count of each result (or action), sorted by name.
 func writeSummary(w io.Writer, entries []entry) {
