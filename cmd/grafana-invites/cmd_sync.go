@@ -19,8 +19,9 @@ import (
 func newSyncCmd(a *app) *cobra.Command {
 	var dryRun, prune, replace, sendEmail, yes bool
 	var concurrency int
+	var planOut, planIn string
 	cmd := &cobra.Command{
-		Use:   "sync FILE [flags]",
+		Use:   "sync FILE|--plan PLAN [flags]",
 		Short: "Make pending invites match a CSV file (email, role, name)",
 		Long: `Make the organisation's pending invites match a CSV file whose header names the columns
 email, role and (optionally) name, in any order; - reads standard input. Every problem of the
@@ -37,14 +38,23 @@ organisation for every organisation at once, and such a run is refused.
 those whose role differs (a new invite replaces each). A run that revokes shows what will go
 and asks on a terminal; elsewhere it needs --yes, and without it changes nothing and exits 2.
 
+A dry run can save its plan (--plan-out, readable by you only: it holds codes) for review;
+--plan applies exactly that plan later, and refuses, listing the differences, when the
+pending invites it rests on (those of its addresses, or all with --prune) changed since.
+
 Ctrl-C starts no new address, lets the requests under way finish, prints what was done and
 exits 130; a second Ctrl-C cuts the requests short.`,
 		Example: `  grafana-invites sync team.csv --dry-run
   grafana-invites sync team.csv --send-email
   grafana-invites sync team.csv --prune --replace-role --yes -o json
+  grafana-invites sync team.csv --prune --dry-run --plan-out plan.json
+  grafana-invites sync --plan plan.json --yes
   cat team.csv | grafana-invites sync -`,
-		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) != 1 {
+		Args: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case cmd.Flags().Changed("plan") && len(args) > 0:
+				return fmt.Errorf("sync --plan applies a saved plan and takes no CSV file, got %q", args)
+			case !cmd.Flags().Changed("plan") && len(args) != 1:
 				return fmt.Errorf("sync needs exactly one CSV file (or - for standard input), got %d arguments", len(args))
 			}
 			return nil
@@ -62,43 +72,74 @@ exits 130; a second Ctrl-C cuts the requests short.`,
 	fs.BoolVar(&sendEmail, "send-email", false, "have Grafana email new invitations")
 	fs.BoolVarP(&yes, "yes", "y", false, "revoke without asking")
 	fs.IntVar(&concurrency, "concurrency", 4, "requests in flight at once (1–64)")
+	fs.StringVar(&planOut, "plan-out", "", "with --dry-run, save the plan to this file (mode 0600: it holds codes)")
+	fs.StringVar(&planIn, "plan", "", "apply the plan saved in this file, refused if the pending invites changed since")
+	_ = cmd.MarkFlagFilename("plan-out", "json")
+	_ = cmd.MarkFlagFilename("plan", "json")
 	_ = cmd.RegisterFlagCompletionFunc("concurrency", fixedCompletions("1", "4", "16", "64"))
-	cmd.RunE = a.runE(func(ctx context.Context, _ *cobra.Command, args []string) error {
+	cmd.RunE = a.runE(func(ctx context.Context, cmd *cobra.Command, args []string) error {
 		if err := out.check(); err != nil {
 			return err
 		}
 		if concurrency < 1 || concurrency > 64 {
 			return usagef("--concurrency %d: want 1 to 64", concurrency)
 		}
-		file := args[0]
-		var data []byte
-		var err error
-		if file == "-" {
-			data, err = io.ReadAll(a.e.stdin)
-		} else {
-			data, err = a.e.readFile(file)
-		}
-		if err != nil {
-			return usagef("cannot read %s: %v", file, err)
-		}
-		rows, warnings, err := readDesired(data)
-		for _, w := range warnings {
-			a.note("warning: %s", w)
-		}
-		if err != nil {
-			return usagef("%s: %v", file, err)
+		var rows []row
+		opts := planOptions{Prune: prune, ReplaceRole: replace, SendEmail: sendEmail}
+		var saved *savedPlan
+		switch {
+		case planIn != "":
+			for _, f := range []string{"dry-run", "plan-out", "prune", "replace-role", "send-email"} {
+				if cmd.Flags().Changed(f) {
+					return usagef("--plan applies a saved plan as it was made: --%s belongs to the run that made it", f)
+				}
+			}
+			var err error
+			if saved, err = readPlanFile(a.e, planIn); err != nil {
+				return err
+			}
+			if rows, err = saved.rows(); err != nil {
+				return err
+			}
+			opts, sendEmail = saved.Options, saved.Options.SendEmail
+		default:
+			if planOut != "" && !dryRun {
+				return usagef("--plan-out saves the plan of a dry run: add --dry-run")
+			}
+			var err error
+			if rows, err = a.readSyncFile(args[0]); err != nil {
+				return err
+			}
 		}
 		c, err := cn.client(a)
 		if err != nil {
 			return err
 		}
+		if saved != nil {
+			if err := checkGrafana(c, saved); err != nil {
+				return err
+			}
+		}
 		planCtx, cancel := untilInterrupt(ctx, a.e.interrupt)
-		plans, err := planOrgs(planCtx, c, rows, api.PlanOptions{Prune: prune, ReplaceRoleMismatch: replace, SendEmail: sendEmail})
-		cancel()
+		defer cancel()
+		plans, err := planOrgs(planCtx, c, rows, opts.api())
+		if err == nil && saved != nil {
+			err = checkFresh(planCtx, saved, plans)
+		}
 		if err != nil {
 			return interrupted(planCtx, err)
 		}
 		if dryRun {
+			if planOut != "" {
+				sp, err := newSavedPlan(planCtx, c, plans, rows, opts, a.e.now())
+				if err != nil {
+					return interrupted(planCtx, err)
+				}
+				if err := writePlanFile(planOut, sp); err != nil {
+					return err
+				}
+				a.note("plan saved to %s; apply it with: grafana-invites sync --plan %s", planOut, planOut)
+			}
 			return a.printPlans(out, plans)
 		}
 		if n := revokes(plans); n > 0 {
@@ -174,6 +215,28 @@ func (a *app) finishRun(out *output, entries []entry, fails []failure, runErr er
 		return &exitStatus{exitError}
 	}
 	return nil
+}
+
+// readSyncFile reads and checks a sync file (- for standard input), printing its warnings.
+func (a *app) readSyncFile(file string) ([]row, error) {
+	var data []byte
+	var err error
+	if file == "-" {
+		data, err = io.ReadAll(a.e.stdin)
+	} else {
+		data, err = a.e.readFile(file)
+	}
+	if err != nil {
+		return nil, usagef("cannot read %s: %v", file, err)
+	}
+	rows, warnings, err := readDesired(data)
+	for _, w := range warnings {
+		a.note("warning: %s", w)
+	}
+	if err != nil {
+		return nil, usagef("%s: %v", file, err)
+	}
+	return rows, nil
 }
 
 // orgPlan is the plan of one organisation of a sync file.
