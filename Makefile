@@ -5,12 +5,13 @@ GO       ?= go
 # not list (tools/, bench/, testdata/): those commands run with $(NOWORK).
 NOWORK   := GOWORK=off
 CLI      := cmd/grafana-invites
+GORELEASER := $(NOWORK) $(GO) tool -modfile=tools/goreleaser/go.mod goreleaser
 GOFILES  := $(shell find . -name '*.go' -not -path '*/node_modules/*' -not -path './.git/*')
 FUZZTIME ?= 8s
 
 .PHONY: all demo test generate check-generated check-deps vet fmt-check lint unit contract \
 	spec-lint spec-gate contract-ts check fuzz-short bench bench-smoke conformance actionlint release-check \
-	tidy-cli bin/grafana-invites bin/oasdiff bin/golangci-lint
+	release-snapshot tidy-cli bin/grafana-invites bin/oasdiff bin/golangci-lint
 
 all: test
 
@@ -155,18 +156,32 @@ tidy-cli:
 	$(NOWORK) $(GO) mod tidy; status=$$?; \
 	$(GO) mod edit -dropreplace github.com/grafana-invites/grafana-invites; exit $$status
 
-## release-check: the CLI builds outside the workspace against the library version its
-## go.mod requires, packed from the working tree into a file-based module proxy, as it will
-## once that version is tagged (CONTRIBUTING.md, "Releasing")
+## release-check: .goreleaser.yaml passes `goreleaser check` (pinned in tools/goreleaser);
+## the CLI builds outside the workspace against the library version its go.mod requires,
+## packed from the working tree into a file-based module proxy, as it will once that version
+## is tagged (CONTRIBUTING.md, "Releasing"), and reports the version set by ldflags
 release-check:
+	$(GORELEASER) check
+	@# A module cache of its own, fed from the usual one: a version once packed would
+	@# otherwise stay cached, and a later change of the working tree go unseen.
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	version=$$(awk '$$1 == "github.com/grafana-invites/grafana-invites" { print $$2 } \
 		$$1 == "require" && $$2 == "github.com/grafana-invites/grafana-invites" { print $$3 }' $(CLI)/go.mod) && \
 	echo "packing the working tree as github.com/grafana-invites/grafana-invites $$version" && \
 	(cd tools && $(NOWORK) $(GO) run ./releasecheck -root .. -version "$$version" -proxy "$$tmp/proxy") && \
 	cp -r $(CLI) "$$tmp/cli" && cd "$$tmp/cli" && \
-	export GOWORK=off GOFLAGS=-mod=mod GONOSUMDB=github.com/grafana-invites GOPROXY="file://$$tmp/proxy,$$($(GO) env GOPROXY)" && \
-	$(GO) build -o "$$tmp/grafana-invites" . && \
+	modcache=$$($(GO) env GOMODCACHE) && proxy=$$($(GO) env GOPROXY) && \
+	export GOWORK=off GOFLAGS="-mod=mod -modcacherw" GONOSUMDB=github.com/grafana-invites GOMODCACHE="$$tmp/modcache" \
+		GOPROXY="file://$$tmp/proxy,file://$$modcache/cache/download,$$proxy" && \
+	$(GO) build -ldflags "-X main.version=$$version" -o "$$tmp/grafana-invites" . && \
 	got=$$("$$tmp/grafana-invites" version -o json | sed -n 's/.*"library": "\([^"]*\)".*/\1/p') && \
 	if [ "$$got" != "$$version" ]; then echo "the CLI built with library $$got, want $$version"; exit 1; fi && \
+	got=$$("$$tmp/grafana-invites" version -o json | sed -n 's/.*"version": "\([^"]*\)".*/\1/p') && \
+	if [ "$$got" != "$$version" ]; then echo "the CLI says it is $$got, want $$version (ldflags -X main.version)"; exit 1; fi && \
 	"$$tmp/grafana-invites" version && echo "release-check: the CLI builds against library $$version from the proxy, without the workspace"
+
+## release-snapshot: every release archive (linux, darwin, windows; amd64, arm64) and the
+## checksums, built here into dist/ by goreleaser from the working tree; nothing is published
+release-snapshot:
+	$(GORELEASER) release --snapshot --clean
+	@ls dist/*.tar.gz dist/*.zip dist/checksums.txt

@@ -4,11 +4,16 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/grafana-invites/grafana-invites/api"
 )
+
+// version is the release's version, set by the release build (goreleaser's ldflags
+// -X main.version=…); empty otherwise, when the build info's module version is used.
+var version string
 
 // buildVersion is what the build info says of this binary.
 type buildVersion struct {
@@ -20,16 +25,22 @@ type buildVersion struct {
 	Go       string `json:"go,omitempty"`
 }
 
-// readBuildVersion reads the module version, the VCS revision (and whether the tree was
-// modified) and the Go version from the build info; ok false leaves only the library's.
+// readBuildVersion reads the module version (or the release's, when set), the VCS revision
+// (and whether the tree was modified) and the Go version from the build info; ok false
+// leaves only the library's and the release's.
 func readBuildVersion(bi *debug.BuildInfo, ok bool) buildVersion {
 	v := buildVersion{Version: "devel", Library: "v" + api.Version}
+	if ok {
+		v.Go = bi.GoVersion
+		if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v.Version = bi.Main.Version
+		}
+	}
+	if version != "" {
+		v.Version = "v" + strings.TrimPrefix(version, "v")
+	}
 	if !ok {
 		return v
-	}
-	v.Go = bi.GoVersion
-	if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		v.Version = bi.Main.Version
 	}
 	for _, d := range bi.Deps {
 		if d.Path == "github.com/grafana-invites/grafana-invites" {
