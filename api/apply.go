@@ -173,7 +173,7 @@ func (c *Client) Apply(ctx context.Context, p *Plan, opts ApplyOptions) (*Report
 		if all, err := c.ListPending(ctx); err != nil {
 			finalErr = fmt.Errorf("grafana: listing the pending invites after applying: %w", err)
 		} else {
-			settle(entries[:len(p.Create)+len(p.Replace)], all)
+			settle(entries[:creations], all)
 		}
 	}
 	for _, inv := range p.Unchanged {
@@ -214,11 +214,9 @@ func (c *Client) applyCreate(ctx context.Context, e ReportEntry, name string, se
 		return e
 	}
 	defer unlock()
-	if len(replace) > 0 {
-		if _, err := c.revokeAll(ctx, replace); err != nil {
-			e.Outcome, e.Err = OutcomeFailed, err
-			return e
-		}
+	if _, err := c.revokeAll(ctx, replace); err != nil { // none for a creation
+		e.Outcome, e.Err = OutcomeFailed, err
+		return e
 	}
 	res, err := c.Invite(ctx, InviteRequest{LoginOrEmail: e.Email, Name: name, Role: e.Role, SendEmail: sendEmail})
 	switch {

@@ -56,6 +56,18 @@ func TestPlanApply(t *testing.T) {
 	require.NoError(t, report.Err())
 	assert.Equal(t, []int{1, 2, 3, 4, 5, 6}, progress)
 
+	// Sorted by address; one address's entries keep the order of the work: jobs (creations,
+	// replacements, revocations), then what was already so.
+	var order []string
+	for _, e := range report.Entries {
+		order = append(order, e.Email+" "+string(e.Outcome))
+	}
+	assert.Equal(t, []string{
+		"dave@example.com existing user added", "erin@example.com already a member",
+		"kept@example.com revoked", "kept@example.com already invited",
+		"new@example.com invited", "role@example.com replaced", "stale@example.com revoked",
+	}, order)
+
 	results := map[string][]api.Outcome{}
 	for _, e := range report.Entries {
 		results[e.Email] = append(results[e.Email], e.Outcome)

@@ -100,6 +100,8 @@ func TestNewURL(t *testing.T) {
 		{"ftp://example.com", "", `scheme "ftp"`},
 		{"mailto:x@example.com", "", `scheme "mailto"`},
 		{"https://", "", "no host"},
+		{"http:///grafana", "", "no host"},
+		{"http:/grafana", "", "not absolute"},
 		{"https://admin:secret@example.com", "", "holds credentials"},
 		{"https://example.com/?orgId=1", "", "has a query"},
 		{"https://example.com/#x", "", "has a fragment"},
@@ -113,6 +115,11 @@ func TestNewURL(t *testing.T) {
 		// Refused or normalised, consistently.
 		{"http://127.0.0.1:99999999/", "", "port 99999999; want 1 to 65535"},
 		{"http://127.0.0.1:0/", "", "port 0"},
+		{"http://127.0.0.1:1/", "http://127.0.0.1:1/api/", ""},
+		{"http://127.0.0.1:65535/", "http://127.0.0.1:65535/api/", ""},
+		{"http://127.0.0.1:65536/", "", "port 65536; want 1 to 65535"},
+		{"?auth_token=s3cret", "", "not absolute"},
+		{"#s3cret", "", "not absolute"},
 		{"https://example.com/#", "", "has a fragment"},
 		{"https://example.com/?", "", "has a query"},
 		{"https://example.com/a/../", "", `".." path segment`},
@@ -156,6 +163,9 @@ func TestNewOptions(t *testing.T) {
 		{"nil editor", []api.Option{api.WithRequestEditor(nil)}, "nil editor"},
 		{"no attempts", []api.Option{api.WithRetry(api.RetryPolicy{})}, "MaxAttempts"},
 		{"tiny response cap", []api.Option{api.WithMaxResponseBytes(10)}, "at least 1024"},
+		{"response cap just below the least", []api.Option{api.WithMaxResponseBytes(1023)}, "at least 1024"},
+		{"the least response cap", []api.Option{api.WithMaxResponseBytes(1024)}, ""},
+		{"org id 1", []api.Option{api.WithOrgID(1)}, ""},
 		{"nil option", []api.Option{nil}, "nil Option"},
 		{"valid", []api.Option{api.WithToken("Bearer glsa_x"), api.WithOrgID(2), api.WithTimeout(time.Second), api.WithUserAgent("me/1")}, ""},
 	}
@@ -369,8 +379,16 @@ func TestGeneratedClientWithEditors(t *testing.T) {
 	require.NoError(t, err)
 	_, err = bad.GetPendingOrgInvites(context.Background(), nil) //nolint:bodyclose // err is asserted: no response
 	assert.ErrorContains(t, err, "token is empty")
-	_, err = bad.GetPendingOrgInvites(context.Background(), nil, api.OrgIDEditor(0)) //nolint:bodyclose // no response
-	assert.Error(t, err)
+
+	// OrgIDEditor on a client that works otherwise: 0 is refused, 1 is sent.
+	for id, want := range map[int64]string{0: "organisation id 0; want 1 or more", -1: "organisation id -1"} {
+		_, err = basic.GetPendingOrgInvites(context.Background(), nil, api.OrgIDEditor(id)) //nolint:bodyclose // no response
+		assert.ErrorContains(t, err, want)
+	}
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, fg.URL, nil)
+	require.NoError(t, err)
+	require.NoError(t, api.OrgIDEditor(1)(context.Background(), req))
+	assert.Equal(t, "1", req.Header.Get("X-Grafana-Org-Id"))
 }
 
 func TestRedirectDropsTokenToOtherHost(t *testing.T) {

@@ -76,6 +76,42 @@ func TestEnsureInvitedAfterAFailedPOST(t *testing.T) {
 	})
 }
 
+// The paths of EnsureInvited after its POST succeeds: the list that finds the new invite
+// fails, or does not hold it.
+func TestEnsureInvitedAfterASuccessfulPOST(t *testing.T) {
+	ctx := context.Background()
+	req := api.EnsureRequest{InviteRequest: api.InviteRequest{LoginOrEmail: "bob@example.com", Role: api.RoleViewer}}
+	created := func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(`{"message":"Created invite for bob@example.com"}`)), Request: r}, nil
+	}
+	t.Run("the list after it fails", func(t *testing.T) {
+		fg := fakegrafana.Start(t)
+		var lists atomic.Int32
+		hc := splitTransport(&lists, func(r *http.Request) (*http.Response, error) {
+			fg.Inject(fakegrafana.OpGetPendingOrgInvites, fakegrafana.Fault{Times: 1, Status: 500})
+			return created(r)
+		})
+		c := newClient(t, fg.URL, api.WithToken(fg.Token), noRetry, api.WithHTTPClient(hc))
+		res, err := c.EnsureInvited(ctx, req)
+		assert.Nil(t, res)
+		require.ErrorIs(t, err, api.ErrServer)
+		assert.Contains(t, err.Error(), "invited bob@example.com, but listing the pending invites to find it failed")
+		assert.NotErrorIs(t, err, api.ErrInvalidResponse)
+	})
+	t.Run("the list after it does not hold the invite", func(t *testing.T) {
+		fg := fakegrafana.Start(t)
+		var lists atomic.Int32
+		hc := splitTransport(&lists, created) // the POST never reaches the fake
+		c := newClient(t, fg.URL, api.WithToken(fg.Token), noRetry, api.WithHTTPClient(hc))
+		res, err := c.EnsureInvited(ctx, req)
+		assert.Nil(t, res)
+		require.ErrorIs(t, err, api.ErrInvalidResponse)
+		assert.Contains(t, err.Error(), "invited bob@example.com, but the invite is not in the pending list")
+		assert.Equal(t, int32(2), lists.Load(), "one list before, one after")
+	})
+}
+
 // TestApplyZeroOptions: zero ApplyOptions work, with 4 requests in flight at most.
 func TestApplyZeroOptions(t *testing.T) {
 	fg := fakegrafana.Start(t)

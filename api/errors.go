@@ -192,10 +192,8 @@ func excerpt(body []byte, contentType string) string {
 	if ct := strings.ToLower(contentType); strings.Contains(ct, "html") || strings.HasPrefix(s, "<") {
 		return "non-JSON body (" + firstNonEmpty(printable(contentType, 60), "HTML") + "); is the URL Grafana's root URL, and is a proxy answering?"
 	}
-	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-		s = s[:i]
-	}
-	return printable(s, 200)
+	first := strings.FieldsFunc(s, func(r rune) bool { return r == '\r' || r == '\n' })[0] // s is trimmed: not empty
+	return printable(first, 200)
 }
 
 func firstNonEmpty(a, b string) string {

@@ -31,10 +31,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	defer release()
 	deadline, _ := ctx.Deadline()
 	for attempt := 1; ; attempt++ {
-		var start time.Time
-		if c.logger != nil {
-			start = time.Now()
-		}
+		start := time.Now()
 		code, err := c.attempt(ctx, r, out)
 		if c.logger != nil {
 			c.logAttempt(ctx, r, attempt, code, time.Since(start), err)

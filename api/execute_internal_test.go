@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -34,4 +35,56 @@ func TestTimeoutEndsAHungCall(t *testing.T) {
 	defer cancel()
 	_, err = c.ListPending(ctx)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
+}
+
+// TestCallerCauseIsKept: a call cut short by the caller's cancellation carries the cause
+// the caller gave, not only "context canceled".
+func TestCallerCauseIsKept(t *testing.T) {
+	arrived := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		<-r.Context().Done()
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New(srv.URL, WithToken("glsa_x"), WithRetry(fast))
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	why := errors.New("the operator pressed Ctrl-C")
+	go func() {
+		<-arrived
+		cancel(why)
+	}()
+	_, err = c.ListPending(ctx)
+	require.ErrorIs(t, err, why)
+}
+
+// TestStatusRangeOfSuccess: every 2xx is a success, 300 is not (a 1xx is never final).
+func TestStatusRangeOfSuccess(t *testing.T) {
+	for status, ok := range map[int]bool{200: true, 204: true, 299: true, 300: false} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			_, _ = w.Write([]byte(`{"message":"Invite revoked"}`))
+		}))
+		c, err := New(srv.URL, WithToken("glsa_x"), WithRetry(RetryPolicy{MaxAttempts: 1, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+		require.NoError(t, err)
+		err = c.Revoke(context.Background(), "abc")
+		srv.Close()
+		if ok {
+			assert.NoError(t, err, "status %d", status)
+		} else {
+			var ae *APIError
+			assert.ErrorAs(t, err, &ae, "status %d", status)
+		}
+	}
+}
+
+// TestEditorErrorNamesTheEditor: a failing request editor is named by its position.
+func TestEditorErrorNamesTheEditor(t *testing.T) {
+	ok := func(context.Context, *http.Request) error { return nil }
+	bad := func(context.Context, *http.Request) error { return errors.New("no") }
+	c, err := New("http://127.0.0.1:1/", WithToken("glsa_x"), WithRequestEditor(ok), WithRequestEditor(bad))
+	require.NoError(t, err)
+	_, err = c.ListPending(context.Background())
+	assert.ErrorContains(t, err, "grafana: request editor 2 (WithRequestEditor): no")
 }

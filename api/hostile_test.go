@@ -194,6 +194,7 @@ func TestRedirectPolicy(t *testing.T) {
 		err := c.Revoke(ctx, hostileCode)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "https is never followed to http")
+		assert.Contains(t, err.Error(), "redirected (302) to http://", "the refusal names the redirect's status")
 		assert.NotContains(t, err.Error(), "?code")
 		assert.Zero(t, plain.Load())
 	})

@@ -50,16 +50,16 @@ func (c *Client) newRequest(op operation, body []byte, params ...string) request
 	var full, short strings.Builder
 	rest := op.path
 	for _, p := range params {
-		i := strings.IndexByte(rest, '{')
-		j := strings.IndexByte(rest, '}')
-		if i < 0 || j < i {
+		before, param, ok := strings.Cut(rest, "{")
+		_, after, closed := strings.Cut(param, "}")
+		if !ok || !closed {
 			panic("grafana: operation " + op.id + " has fewer path parameters than given") // a bug in this package
 		}
-		full.WriteString(rest[:i])
+		full.WriteString(before)
 		full.WriteString(p)
-		short.WriteString(rest[:i])
+		short.WriteString(before)
 		short.WriteString(ShortCode(p))
-		rest = rest[j+1:]
+		rest = after
 	}
 	full.WriteString(rest)
 	short.WriteString(rest)

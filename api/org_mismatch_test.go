@@ -35,3 +35,12 @@ func TestOrgMismatch(t *testing.T) {
 	require.NoError(t, err, "no organisation named: nothing to check against")
 	assert.Len(t, got, 1)
 }
+
+// TestOrgMismatchOfOrgOne: organisation 1 is checked like any other.
+func TestOrgMismatchOfOrgOne(t *testing.T) {
+	rec := &recorder{header: map[string]string{"Content-Type": "application/json"}, body: `[{"code":"abc","email":"a@example.com","orgId":2}]`}
+	c := newClient(t, startRecorder(t, rec, ""), api.WithToken("glsa_x"), api.WithOrgID(1), noRetry)
+	_, err := c.ListPending(context.Background())
+	require.ErrorIs(t, err, api.ErrOrgMismatch)
+	assert.ErrorContains(t, err, "asked for organisation 1, Grafana listed an invite of organisation 2")
+}

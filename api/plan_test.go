@@ -12,14 +12,30 @@ import (
 
 func TestPlanValidation(t *testing.T) {
 	fg, c := startFake(t)
-	for _, d := range [][]api.Desired{
-		{{Email: " ", Role: api.RoleViewer}},
-		{{Email: "a@b.co", Role: "chief"}},
-		{{Email: "a@b.co", Role: api.RoleViewer}, {Email: "A@B.CO", Role: api.RoleAdmin}},
+	ok := api.Desired{Email: "ok@b.co", Role: api.RoleViewer}
+	for _, tt := range []struct {
+		d    []api.Desired
+		want string
+	}{
+		{[]api.Desired{ok, {Email: " ", Role: api.RoleViewer}}, "desired entry 2"},
+		{[]api.Desired{ok, ok, {Email: "a@b.co", Role: "chief"}}, "desired entry 3 (a@b.co)"},
+		{[]api.Desired{{Email: "a@b.co", Role: api.RoleViewer}, {Email: "A@B.CO", Role: api.RoleAdmin}}, "desired entry 2 (a@b.co): listed twice, as Viewer and as Admin"},
 	} {
-		_, err := c.Plan(context.Background(), d, api.PlanOptions{})
+		_, err := c.Plan(context.Background(), tt.d, api.PlanOptions{})
 		assert.ErrorIs(t, err, api.ErrInvalidInput)
-		assert.Contains(t, err.Error(), "desired entry")
+		assert.Contains(t, err.Error(), tt.want)
 	}
 	assert.Zero(t, fg.Calls(fakegrafana.OpGetPendingOrgInvites))
+}
+
+// TestChanges: a plan's changes are its creations, replacements and revocations.
+func TestChanges(t *testing.T) {
+	p := &api.Plan{
+		Create:    make([]api.Desired, 3),
+		Replace:   make([]api.RoleMismatch, 2),
+		Revoke:    make([]api.Invite, 4),
+		Unchanged: make([]api.Invite, 5),
+		Stale:     make([]api.Invite, 6),
+	}
+	assert.Equal(t, 9, p.Changes())
 }

@@ -43,7 +43,7 @@ func newRedactor(secrets ...string) redactor {
 // clientSecrets are the client's own secrets, in the forms they travel in.
 func clientSecrets(token, login, password string) redactor {
 	var basic string
-	if login != "" || password != "" {
+	if login != "" { // WithBasicAuth sets both or neither
 		basic = base64.StdEncoding.EncodeToString([]byte(login + ":" + password))
 	}
 	return newRedactor(token, password, basic)

@@ -185,10 +185,10 @@ func (c *Client) renewAddress(ctx context.Context, key string, opts RenewOptions
 	}
 	defer unlock()
 	pending, err := c.FindPending(ctx, key) // fresh, newest first
-	if err != nil || len(pending) == 0 {
-		if err != nil {
-			return []RenewEntry{{Email: key, Outcome: OutcomeFailed, Err: err}}
-		}
+	if err != nil {
+		return []RenewEntry{{Email: key, Outcome: OutcomeFailed, Err: err}}
+	}
+	if len(pending) == 0 {
 		return nil // gone meanwhile: accepted, revoked or expired
 	}
 	newest, older := pending[0], pending[1:]

@@ -2,6 +2,9 @@ package api_test
 
 import (
 	"context"
+	"net/http"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,11 +36,23 @@ func TestRenewBeforeInvitesLapse(t *testing.T) {
 	before := fg.Invites()
 
 	clock.Advance(20 * time.Hour)
-	report, err := c.Renew(ctx, api.RenewOptions{CreatedBefore: clock.Now().Add(-19 * time.Hour)})
+	var progress []int
+	report, err := c.Renew(ctx, api.RenewOptions{CreatedBefore: clock.Now().Add(-19 * time.Hour), Concurrency: 1,
+		Progress: func(done, total int, _ api.RenewEntry) {
+			progress = append(progress, done)
+			assert.Equal(t, 2, total, "two addresses")
+		}})
 	require.NoError(t, err)
 	require.NoError(t, report.Err())
 	assert.Equal(t, 2, report.Count(api.OutcomeRenewed))
 	assert.Equal(t, 1, report.Count(api.OutcomeRevoked), "bob's older duplicate")
+	assert.Equal(t, []int{1, 2, 2}, progress, "one call per entry, counting addresses done")
+	var order []string
+	for _, e := range report.Entries {
+		order = append(order, strings.ToLower(e.Email)+" "+string(e.Outcome))
+	}
+	assert.Equal(t, []string{"ann@example.com renewed", "bob@example.com renewed", "bob@example.com revoked"}, order,
+		"by address, then in the order of the work")
 
 	clock.Advance(10 * time.Hour) // 30 h after the first invites
 	pending := pendingPerAddress(fg)
@@ -173,4 +188,49 @@ func TestRenewStop(t *testing.T) {
 	require.ErrorIs(t, err, api.ErrStopped)
 	assert.Empty(t, report.Entries)
 	assert.Zero(t, fg.Calls(fakegrafana.OpRevokeInvite))
+}
+
+// TestRenewRereadsEachAddress: each address is listed afresh under its lock; one gone
+// meanwhile is skipped, one whose listing fails is reported failed, and nothing is sent
+// for either.
+func TestRenewRereadsEachAddress(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		second  func(fg *fakegrafana.TestServer, other *api.Client)
+		entries int
+	}{
+		{"gone meanwhile", func(fg *fakegrafana.TestServer, other *api.Client) {
+			for _, inv := range fg.Invites() {
+				require.NoError(t, other.Revoke(context.Background(), inv.Code))
+			}
+		}, 0},
+		{"the listing fails", func(fg *fakegrafana.TestServer, _ *api.Client) {
+			fg.Inject(fakegrafana.OpGetPendingOrgInvites, fakegrafana.Fault{Times: 1, Status: 500})
+		}, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := newClock()
+			fg, c := startFake(t, fakegrafana.WithClock(clock.Now))
+			mustInvite(t, c, "a@example.com", api.RoleViewer)
+			clock.Advance(time.Hour)
+			other := c
+			var lists atomic.Int32
+			hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				if r.Method == http.MethodGet && lists.Add(1) == 2 {
+					tt.second(fg, other) // between the run's list and the address's own
+				}
+				return http.DefaultTransport.RoundTrip(r)
+			})}
+			c = newClient(t, fg.URL, api.WithToken(fg.Token), noRetry, api.WithHTTPClient(hc))
+			posts := fg.Calls(fakegrafana.OpAddOrgInvite)
+			report, err := c.Renew(context.Background(), api.RenewOptions{CreatedBefore: clock.Now()})
+			require.NoError(t, err)
+			require.Len(t, report.Entries, tt.entries)
+			if tt.entries == 1 {
+				assert.Equal(t, api.OutcomeFailed, report.Entries[0].Outcome)
+				assert.ErrorIs(t, report.Entries[0].Err, api.ErrServer)
+			}
+			assert.Equal(t, posts, fg.Calls(fakegrafana.OpAddOrgInvite), "nothing sent")
+		})
+	}
 }

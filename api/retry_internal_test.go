@@ -137,10 +137,11 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	for _, ra := range []struct {
 		header string
 		want   time.Duration
+		delta  time.Duration // an HTTP date has whole seconds, and time passes
 	}{
-		{"2", 2 * time.Second},
-		{"0", 0},
-		{time.Now().Add(3 * time.Hour).UTC().Format(http.TimeFormat), 3 * time.Hour},
+		{"2", 2 * time.Second, 0},
+		{"0", 0, 0},
+		{time.Now().Add(3 * time.Hour).UTC().Format(http.TimeFormat), 3 * time.Hour, time.Second},
 	} {
 		fg, c := fakeClient(t, WithTimeout(24*time.Hour))
 		var w waits
@@ -150,7 +151,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 		require.NoError(t, err)
 		got := w.got()
 		require.Len(t, got, 1)
-		assert.InDelta(t, float64(ra.want), float64(got[0]), float64(2*time.Second), ra.header)
+		assert.InDelta(t, float64(ra.want), float64(got[0]), float64(ra.delta), ra.header)
 	}
 	t.Run("a Retry-After past the deadline ends the call at once", func(t *testing.T) {
 		fg, c := fakeClient(t, WithTimeout(time.Minute))
@@ -187,7 +188,55 @@ func TestCancelEndsBackoff(t *testing.T) {
 	assert.Equal(t, 1, fg.Calls(fakegrafana.OpGetPendingOrgInvites))
 }
 
+func TestDefaultRetryPolicy(t *testing.T) {
+	assert.Equal(t, RetryPolicy{MaxAttempts: 4, BaseDelay: 250 * time.Millisecond, MaxDelay: 8 * time.Second}, DefaultRetryPolicy())
+	c, err := New("http://127.0.0.1:1/")
+	require.NoError(t, err)
+	assert.Equal(t, DefaultRetryPolicy(), c.retry, "a client without WithRetry uses it")
+}
+
+func TestWithRetryValidation(t *testing.T) {
+	for _, tt := range []struct {
+		p  RetryPolicy
+		ok bool
+	}{
+		{RetryPolicy{MaxAttempts: 1, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}, true},
+		{RetryPolicy{MaxAttempts: 0, BaseDelay: time.Millisecond, MaxDelay: time.Second}, false},
+		{RetryPolicy{MaxAttempts: 3, BaseDelay: 0, MaxDelay: time.Second}, false},
+		{RetryPolicy{MaxAttempts: 3, BaseDelay: -time.Millisecond, MaxDelay: time.Second}, false},
+		{RetryPolicy{MaxAttempts: 3, BaseDelay: time.Second, MaxDelay: time.Second - 1}, false},
+	} {
+		c, err := New("http://127.0.0.1:1/", WithRetry(tt.p))
+		if !tt.ok {
+			assert.ErrorContains(t, err, "want MaxAttempts ≥ 1 and 0 < BaseDelay ≤ MaxDelay", "%+v", tt.p)
+			continue
+		}
+		require.NoError(t, err, "%+v", tt.p)
+		assert.Equal(t, tt.p, c.retry)
+	}
+}
+
 func TestBackoffBounds(t *testing.T) {
+	// The doubling stops at 31 doublings, and a shift that overflows (to a negative value or
+	// to zero) means MaxDelay.
+	for _, tt := range []struct {
+		base time.Duration
+		n    int
+		full time.Duration
+	}{
+		{1, 31, 1 << 30},
+		{1, 32, 1 << 31},
+		{1, 33, 1 << 40},
+		{1 << 33, 32, 1 << 40}, // 2^33 << 31 = 2^64: zero
+		{1 << 32, 32, 1 << 40}, // 2^32 << 31 = 2^63: negative
+	} {
+		p := RetryPolicy{MaxAttempts: 40, BaseDelay: tt.base, MaxDelay: 1 << 40}
+		for range 20 {
+			d := p.backoff(tt.n)
+			assert.GreaterOrEqual(t, d, tt.full/2, "%v, attempt %d", tt.base, tt.n)
+			assert.LessOrEqual(t, d, tt.full, "%v, attempt %d", tt.base, tt.n)
+		}
+	}
 	p := RetryPolicy{MaxAttempts: 10, BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second}
 	for n, full := range map[int]time.Duration{1: 100 * time.Millisecond, 2: 200 * time.Millisecond, 3: 400 * time.Millisecond, 4: 800 * time.Millisecond, 5: time.Second, 40: time.Second, 70: time.Second} {
 		for range 50 {
@@ -207,6 +256,9 @@ func TestParseRetryAfter(t *testing.T) {
 	}{
 		{"", 0, false},
 		{"5", 5 * time.Second, true},
+		{"0", 0, true},
+		{"86400", 24 * time.Hour, true},
+		{"86401", 24 * time.Hour, true},
 		{"-1", 0, false},
 		{"99999999999999", 24 * time.Hour, true},
 		{"soon", 0, false},

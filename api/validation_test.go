@@ -63,6 +63,8 @@ func TestValidationBeforeIO(t *testing.T) {
 		})
 	}
 	assert.Zero(t, fg.Calls(fakegrafana.OpAddOrgInvite)+fg.Calls(fakegrafana.OpGetPendingOrgInvites)+fg.Calls(fakegrafana.OpRevokeInvite), "nothing was sent")
+	assert.NoError(t, api.CheckCode(strings.Repeat("a", 255)), "255 characters is the longest code")
+	assert.NoError(t, api.CheckCode("Z"), "one character is a code")
 }
 
 func TestParseRole(t *testing.T) {

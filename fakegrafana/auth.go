@@ -1,7 +1,9 @@
 package fakegrafana
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -107,7 +109,7 @@ func (s *Server) authenticateUser(w http.ResponseWriter, login, password string,
 	}
 	role, member := u.Orgs[org]
 	if !member {
-		org, role = -1, ""
+		org, role = orgMissing, ""
 	}
 	return identity{
 		userID: u.ID, orgID: org, role: role, serverAdmin: u.ServerAdmin,
@@ -134,18 +136,19 @@ func (s *Server) lockedOutLocked(key string) bool {
 	return len(recent) >= maxFailedLogins
 }
 
+// orgMissing is the organisation Grafana gives a signed-in user who names one they are not
+// a member of (ORG-5): a server admin then works across every organisation.
+const orgMissing = -1
+
 // currentOrg is the org a user works in without a header (ORG-3).
 func currentOrg(u *User) int64 {
 	if u.CurrentOrg != 0 {
 		return u.CurrentOrg
 	}
-	var lowest int64
-	for id := range u.Orgs {
-		if lowest == 0 || id < lowest {
-			lowest = id
-		}
+	if len(u.Orgs) == 0 {
+		return 0
 	}
-	return lowest
+	return slices.Min(slices.Collect(maps.Keys(u.Orgs)))
 }
 
 // requestedOrg is targetOrgId when above 0 (ORG-1), else X-Grafana-Org-Id when an integer
@@ -156,8 +159,8 @@ func requestedOrg(r *http.Request) int64 {
 			return id
 		}
 	}
-	if id, err := strconv.ParseInt(r.Header.Get("X-Grafana-Org-Id"), 10, 64); err == nil && id > 0 {
-		return id
+	if id, err := strconv.ParseInt(r.Header.Get("X-Grafana-Org-Id"), 10, 64); err == nil {
+		return max(id, 0) // 0 and below: the identity's default
 	}
 	return 0
 }

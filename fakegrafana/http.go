@@ -96,7 +96,5 @@ func sanitizeOrgHeader(h http.Header) {
 		h.Del(key)
 		return
 	}
-	if len(v) > 1 || id != v[0] {
-		h.Set(key, id)
-	}
+	h.Set(key, id) // the first, trimmed, and only it
 }

@@ -23,7 +23,7 @@ func (h strictServer) GetPendingOrgInvites(ctx context.Context, _ gen.GetPending
 	}
 	out := make(gen.GetPendingOrgInvites200JSONResponse, 0)
 	for _, inv := range s.invites {
-		if (inv.dto.OrgID == caller.orgID || caller.orgID < 0) && inv.dto.Status == gen.TempUserStatusInvitePending {
+		if (inv.dto.OrgID == caller.orgID || caller.orgID == orgMissing) && inv.dto.Status == gen.TempUserStatusInvitePending {
 			out = append(out, s.readLocked(inv))
 		}
 	}

@@ -165,11 +165,7 @@ func runPackage(dir string, workers int, factor float64) ([]mutant, error) {
 					return
 				}
 				m := &ms[i]
-				if !covered.has(m.File, m.Line, m.Col) {
-					m.Status = notCovered
-				} else {
-					m.Status = test(dir, *m, filepath.Join(tmp, strconv.Itoa(w)), timeout)
-				}
+				m.Status = test(dir, *m, filepath.Join(tmp, strconv.Itoa(w)), timeout, covered.has(m.File, m.Line, m.Col))
 				mu.Lock()
 				fmt.Printf("  [%d/%d] %-11s %s\n", i+1, len(ms), m.Status, m)
 				mu.Unlock()
@@ -180,8 +176,10 @@ func runPackage(dir string, workers int, factor float64) ([]mutant, error) {
 	return ms, nil
 }
 
-// test runs the package's tests with the mutant applied through an overlay.
-func test(dir string, m mutant, work string, timeout time.Duration) string {
+// test builds the package's tests with the mutant applied through an overlay and, when its
+// line runs under them (covered), runs them. A mutant that does not build is not viable,
+// covered or not.
+func test(dir string, m mutant, work string, timeout time.Duration, covered bool) string {
 	if err := os.MkdirAll(work, 0o750); err != nil {
 		return notViable
 	}
@@ -201,8 +199,11 @@ func test(dir string, m mutant, work string, timeout time.Duration) string {
 		return notViable
 	}
 	bin := filepath.Join(work, "pkg.test")
-	if err := goCmd(context.Background(), "test", "-overlay", overlayFile, "-c", "-o", bin, "./"+dir).Run(); err != nil {
+	if err := goCmd(context.Background(), "test", "-vet=off", "-overlay", overlayFile, "-c", "-o", bin, "./"+dir).Run(); err != nil {
 		return notViable
+	}
+	if !covered {
+		return notCovered
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
