@@ -189,7 +189,7 @@ func test(dir string, m mutant, work string, timeout time.Duration, covered bool
 	}
 	mutated := slices.Concat(src[:m.offset], []byte(m.To), src[m.offset+len(m.From):])
 	file := filepath.Join(work, "mutant.go")
-	if err := os.WriteFile(file, mutated, 0o600); err != nil {
+	if err := os.WriteFile(file, mutated, 0o600); err != nil { //nolint:gosec // under this run's temporary directory
 		return notViable
 	}
 	abs, _ := filepath.Abs(m.File)
@@ -221,7 +221,7 @@ func test(dir string, m mutant, work string, timeout time.Duration, covered bool
 }
 
 func goCmd(ctx context.Context, args ...string) *exec.Cmd {
-	return exec.CommandContext(ctx, "go", args...)
+	return exec.CommandContext(ctx, "go", args...) //nolint:gosec // the go command, on the packages named by make mutation
 }
 
 // findMutants lists the mutants of the package's non-test files.
