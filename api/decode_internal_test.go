@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -49,6 +50,8 @@ func TestScrubURLParts(t *testing.T) {
 		{"https://ho st/", `bad "https://ho st/"`, `bad "https://ho st/"`},
 		{"https://@ho st/", `bad "https://@ho st/"`, `bad "https://@ho st/"`},
 		{"https://ho st/?", `bad "https://ho st/?"`, `bad "https://ho st/?"`},
+		{"?tok=s3cret", `bad "?tok=s3cret"`, `bad "?[REDACTED]"`},
+		{"//u:s3cret@ho st", `bad "//u:s3cret@ho st"`, `bad "//[REDACTED]@ho st"`},
 	} {
 		got := scrubURLParts(tt.raw, tt.msg)
 		assert.Equal(t, strings.ReplaceAll(tt.want, "[REDACTED]", redacted), got, tt.raw)
@@ -194,4 +197,41 @@ func TestReadErrorBody(t *testing.T) {
 	b, truncated = readErrorBody(io.MultiReader(strings.NewReader("part"), iotest.ErrReader(errors.New("reset"))))
 	assert.Equal(t, "part", string(b))
 	assert.True(t, truncated)
+}
+
+// TestReadBodyPresizes: a body whose length is announced is read into one allocation.
+func TestReadBodyPresizes(t *testing.T) {
+	body := strings.Repeat("x", 5000)
+	response := func(cl int64) *http.Response {
+		return &http.Response{ContentLength: cl, Body: io.NopCloser(strings.NewReader(body))}
+	}
+	overhead := testing.AllocsPerRun(20, func() { _ = response(5000) })
+	announced := testing.AllocsPerRun(20, func() {
+		var buf bytes.Buffer
+		_ = readBody(&buf, response(5000), 1<<20)
+	})
+	unannounced := testing.AllocsPerRun(20, func() {
+		var buf bytes.Buffer
+		_ = readBody(&buf, response(-1), 1<<20)
+	})
+	assert.Greater(t, unannounced, announced, "without a length the buffer grows")
+	if !raceEnabled {
+		assert.Equal(t, 1.0, announced-overhead, "one buffer of the announced size")
+	}
+}
+
+// TestDecodeStreamReservesByLength: a list's reservation follows its Content-Length (one
+// invite per 300 bytes at most), not the 4 096-invite ceiling.
+func TestDecodeStreamReservesByLength(t *testing.T) {
+	one := `{"code":"c1","email":"a@example.com","id":1,"name":"` + strings.Repeat("n", 300) + `"}`
+	list := "[" + strings.Repeat(one+",", 9) + one + "]"
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range 10 {
+		var l inviteList
+		require.NoError(t, l.decodeStream(strings.NewReader(list), int64(len(list))))
+	}
+	runtime.ReadMemStats(&after)
+	perDecode := (after.TotalAlloc - before.TotalAlloc) / 10
+	assert.Less(t, perDecode, uint64(64<<10), "a 3.5 kB list takes %d bytes to decode", perDecode)
 }

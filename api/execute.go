@@ -117,9 +117,6 @@ func (c *Client) attempt(ctx context.Context, r request, out any) (int, error) {
 		if re, ok := asRedirectError(err); ok {
 			return 0, fmt.Errorf("grafana: %s: %s", c.where(r), r.redact().scrub(re.Error()))
 		}
-		if cause := context.Cause(ctx); cause != nil && !errors.Is(err, cause) {
-			err = fmt.Errorf("%w: %w", cause, err) // say "deadline exceeded" when the timeout ended it
-		}
 		te := newTransportError(err)
 		te.err = r.redact().scrubError(te.err)
 		return 0, te

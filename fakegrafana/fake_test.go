@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -525,6 +526,18 @@ func TestFaults(t *testing.T) {
 		a := serve(t, s, call{method: http.MethodGet, path: invites, auth: admin})
 		assert.Equal(t, http.StatusOK, a.status)
 		assert.True(t, strings.HasPrefix(a.body, "["), a.body)
+		// Over a real connection, where headers are sent with the first write.
+		fg := fakegrafana.Start(t)
+		fg.Inject(fakegrafana.OpGetPendingOrgInvites, fakegrafana.Fault{Times: 1, Delay: time.Millisecond, AfterHandling: true})
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, fg.URL+"api/org/invites", nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", bearer(fg.Token))
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		body, _ := io.ReadAll(resp.Body)
+		require.NoError(t, resp.Body.Close())
+		assert.Equal(t, "[]", strings.TrimSpace(string(body)))
+		assert.Equal(t, json1, resp.Header.Get("Content-Type"), "written once, by the operation")
 		a = serve(t, s, call{method: http.MethodGet, path: invites, auth: bearer("glsa_nope")})
 		assert.Equal(t, http.StatusUnauthorized, a.status, "a refusal is delivered as it was written")
 		assert.Contains(t, a.body, "Invalid API key")
