@@ -205,14 +205,14 @@ func TestReadBodyPresizes(t *testing.T) {
 	response := func(cl int64) *http.Response {
 		return &http.Response{ContentLength: cl, Body: io.NopCloser(strings.NewReader(body))}
 	}
-	overhead := testing.AllocsPerRun(20, func() { _ = response(5000) })
+	overhead := testing.AllocsPerRun(20, func() { _ = response(5000) }) //nolint:bodyclose // a NopCloser over a string
 	announced := testing.AllocsPerRun(20, func() {
 		var buf bytes.Buffer
-		_ = readBody(&buf, response(5000), 1<<20)
+		_ = readBody(&buf, response(5000), 1<<20) //nolint:bodyclose // a NopCloser over a string
 	})
 	unannounced := testing.AllocsPerRun(20, func() {
 		var buf bytes.Buffer
-		_ = readBody(&buf, response(-1), 1<<20)
+		_ = readBody(&buf, response(-1), 1<<20) //nolint:bodyclose // a NopCloser over a string
 	})
 	assert.Greater(t, unannounced, announced, "without a length the buffer grows")
 	if !raceEnabled {
