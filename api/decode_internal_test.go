@@ -34,6 +34,8 @@ func TestSafeURL(t *testing.T) {
 		"https://host\x00/x":                 "https://host/x",
 		"https://u:pw@host?q@x":              "https://host",
 		"https://host/u:pw@x?y":              "https://host/u:pw@x",
+		"http:///a@b":                        "http:///a@b", // no host: the @ is in the path
+		"https://@host/":                     "https://host/",
 	} {
 		assert.Equal(t, want, safeURL(in), in)
 	}
