@@ -105,12 +105,13 @@ func (l *inviteList) decodeStream(body io.Reader, contentLength int64) error {
 	// invites (about 1 MiB, see maxPresize) are reserved before they arrive.
 	out := make(inviteList, 0, min(max(contentLength, 0)/minListedBytes, 4096))
 	if contentLength > 0 && contentLength <= maxPresize {
-		var buf bytes.Buffer
-		buf.Grow(int(contentLength) + 1)
-		if _, err := buf.ReadFrom(body); err != nil {
+		data := make([]byte, contentLength) // net/http ends the body at its Content-Length
+		if n, err := io.ReadFull(body, data); errors.Is(err, io.ErrUnexpectedEOF) {
+			return describeDecodeError(err, int64(n))
+		} else if err != nil {
 			return err
 		}
-		if err := json.Unmarshal(buf.Bytes(), &out); err != nil {
+		if err := json.Unmarshal(data, &out); err != nil {
 			return describeDecodeError(err, 0)
 		}
 		for i := range out {

@@ -153,6 +153,19 @@ func TestDecodeStream(t *testing.T) {
 	}
 }
 
+// TestDecodeStreamShortBody: a body shorter than its Content-Length is truncated; a read
+// that fails midway is the transport's error, not the body's.
+func TestDecodeStreamShortBody(t *testing.T) {
+	var l inviteList
+	err := l.decodeStream(strings.NewReader("[]"), 10)
+	assert.ErrorContains(t, err, "the body ends in the middle of a JSON value, after 2 bytes (truncated?)")
+	reset := errors.New("connection reset")
+	err = l.decodeStream(io.MultiReader(strings.NewReader("[{"), iotest.ErrReader(reset)), 10)
+	assert.ErrorIs(t, err, reset)
+	var ib *invalidBody
+	assert.NotErrorAs(t, err, &ib)
+}
+
 // TestDecodeStreamThreshold: a list announced at exactly maxPresize bytes is read from a
 // buffer, one byte more is streamed (told apart by how trailing data is described).
 func TestDecodeStreamThreshold(t *testing.T) {
@@ -201,16 +214,18 @@ func TestReadErrorBody(t *testing.T) {
 	assert.True(t, truncated)
 }
 
-// TestReadBodyPresizes: a body whose length is announced is read into one allocation.
+// TestReadBodyPresizes: a body whose length is announced is read into one allocation,
+// with room for the read that sees its end (8 KiB: a buffer of exactly that size would fill
+// up and grow again).
 func TestReadBodyPresizes(t *testing.T) {
-	body := strings.Repeat("x", 5000)
+	body := strings.Repeat("x", 8192)
 	response := func(cl int64) *http.Response {
 		return &http.Response{ContentLength: cl, Body: io.NopCloser(strings.NewReader(body))}
 	}
-	overhead := testing.AllocsPerRun(20, func() { _ = response(5000) }) //nolint:bodyclose // a NopCloser over a string
+	overhead := testing.AllocsPerRun(20, func() { _ = response(8192) }) //nolint:bodyclose // a NopCloser over a string
 	announced := testing.AllocsPerRun(20, func() {
 		var buf bytes.Buffer
-		_ = readBody(&buf, response(5000), 1<<20) //nolint:bodyclose // a NopCloser over a string
+		_ = readBody(&buf, response(8192), 1<<20) //nolint:bodyclose // a NopCloser over a string
 	})
 	unannounced := testing.AllocsPerRun(20, func() {
 		var buf bytes.Buffer
