@@ -224,6 +224,7 @@ func TestBackoffBounds(t *testing.T) {
 		n    int
 		full time.Duration
 	}{
+		{1, 1, 1}, // the smallest wait: 0 or 1 ns
 		{1, 31, 1 << 30},
 		{1, 32, 1 << 31},
 		{1, 33, 1 << 40},
