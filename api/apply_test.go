@@ -46,6 +46,7 @@ func TestPlanApply(t *testing.T) {
 	assert.Len(t, p.Replace, 1)
 	assert.Len(t, p.Revoke, 2, "the stale invite and the older duplicate")
 	assert.Len(t, p.Create, 3)
+	assert.Len(t, p.Pending, 4, "the list it was made from")
 
 	var progress []int
 	report, err := c.Apply(ctx, p, api.ApplyOptions{Concurrency: 3, Progress: func(done, total int, _ api.ReportEntry) {

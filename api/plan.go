@@ -54,6 +54,9 @@ type Plan struct {
 	Mismatched []RoleMismatch
 	// Stale are pending invites that Prune would revoke, left as they are.
 	Stale []Invite
+	// Pending is the list the plan was made from: every pending invite of the organisation
+	// at the time, as Grafana listed them. A saved plan can be checked against it later.
+	Pending []Invite
 
 	sendEmail bool
 }
@@ -86,7 +89,7 @@ func (c *Client) Plan(ctx context.Context, desired []Desired, opts PlanOptions) 
 		sortNewestFirst(invs) // the newest is kept, older duplicates are extra
 	}
 
-	p := &Plan{sendEmail: opts.SendEmail}
+	p := &Plan{sendEmail: opts.SendEmail, Pending: pending}
 	extra := func(invs ...Invite) {
 		if opts.Prune {
 			p.Revoke = append(p.Revoke, invs...)

@@ -124,18 +124,14 @@ exits 130; a second Ctrl-C cuts the requests short.`,
 		defer cancel()
 		plans, err := planOrgs(planCtx, c, rows, opts.api())
 		if err == nil && saved != nil {
-			err = checkFresh(planCtx, saved, plans)
+			err = checkFresh(saved, plans)
 		}
 		if err != nil {
 			return interrupted(planCtx, err)
 		}
 		if dryRun {
 			if planOut != "" {
-				sp, err := newSavedPlan(planCtx, c, plans, rows, opts, a.e.now())
-				if err != nil {
-					return interrupted(planCtx, err)
-				}
-				if err := writePlanFile(planOut, sp); err != nil {
+				if err := writePlanFile(planOut, newSavedPlan(c, plans, rows, opts, a.e.now())); err != nil {
 					return err
 				}
 				a.note("plan saved to %s; apply it with: grafana-invites sync --plan %s", planOut, planOut)

@@ -65,7 +65,8 @@ func (c *conn) client(a *app) (*api.Client, error) {
 		if password != "" {
 			return nil, usagef("both --password and --password-file are set; use one")
 		}
-		if password, err = readSecretFile(e, "--password-file", c.passwordFile, "\r\n"); err != nil {
+		// A password may begin or end with spaces: only the line break goes.
+		if password, err = readSecretFile(e, "--password-file", c.passwordFile, func(s string) string { return strings.TrimRight(s, "\r\n") }); err != nil {
 			return nil, err
 		}
 	}
@@ -73,7 +74,7 @@ func (c *conn) client(a *app) (*api.Client, error) {
 		if token != "" {
 			return nil, usagef("both --token and --token-file are set; use one")
 		}
-		if token, err = readSecretFile(e, "--token-file", c.tokenFile, " \t\r\n"); err != nil {
+		if token, err = readSecretFile(e, "--token-file", c.tokenFile, strings.TrimSpace); err != nil {
 			return nil, err
 		}
 	}
@@ -120,16 +121,13 @@ func (c *conn) client(a *app) (*api.Client, error) {
 	return cl, nil
 }
 
-// readSecretFile reads a token or password file, trimming cut from its end.
-func readSecretFile(e *env, flag, path, cut string) (string, error) {
+// readSecretFile reads a token or password file, trimmed by trim.
+func readSecretFile(e *env, flag, path string, trim func(string) string) (string, error) {
 	b, err := e.readFile(path)
 	if err != nil {
 		return "", usagef("cannot read %s: %v", flag, err)
 	}
-	s := strings.TrimRight(string(b), cut)
-	if flag == "--token-file" {
-		s = strings.TrimSpace(s)
-	}
+	s := trim(string(b))
 	if s == "" {
 		return "", usagef("%s %s is empty", flag, path)
 	}

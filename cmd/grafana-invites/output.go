@@ -68,10 +68,7 @@ var entryColumns = []string{"orgId", "address", "role", "action", "result", "cod
 func (en entry) field(key string) string {
 	switch key {
 	case "orgId":
-		if en.OrgID == 0 {
-			return ""
-		}
-		return strconv.FormatInt(en.OrgID, 10)
+		return optionalID(en.OrgID)
 	case "address":
 		return en.Address
 	case "role":
@@ -87,16 +84,21 @@ func (en entry) field(key string) string {
 	case "url":
 		return en.URL
 	case "userId":
-		if en.UserID == 0 {
-			return ""
-		}
-		return strconv.FormatInt(en.UserID, 10)
+		return optionalID(en.UserID)
 	case "note":
 		return en.Note
 	case "error":
 		return en.Error
 	}
 	panic("entry has no field " + key)
+}
+
+// optionalID writes an id for CSV, empty when unset (0), as JSON omits it.
+func optionalID(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
 }
 
 // entriesDoc is the JSON document of a command that prints entries: whether it was a dry

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -78,8 +77,9 @@ func snapshot(pending []api.Invite, desired []api.Desired, prune bool) []savedIn
 	return out
 }
 
-// newSavedPlan records plans made from rows with opts, and the pending invites they rest on.
-func newSavedPlan(ctx context.Context, c *api.Client, plans []orgPlan, rows []row, opts planOptions, now time.Time) (*savedPlan, error) {
+// newSavedPlan records plans made from rows with opts, and the pending invites they rest on
+// (those each plan was made from).
+func newSavedPlan(c *api.Client, plans []orgPlan, rows []row, opts planOptions, now time.Time) *savedPlan {
 	sp := &savedPlan{Version: savedPlanVersion, CreatedAt: now.UTC(), Grafana: c.BaseURL(), Options: opts}
 	for _, op := range plans {
 		var desired []api.Desired
@@ -90,15 +90,11 @@ func newSavedPlan(ctx context.Context, c *api.Client, plans []orgPlan, rows []ro
 				so.Desired = append(so.Desired, savedDesired{Email: r.Email, Role: string(r.Role), Name: r.Name})
 			}
 		}
-		pending, err := op.client.ListPending(ctx)
-		if err != nil {
-			return nil, inOrg(op.org, err)
-		}
-		so.Pending = snapshot(pending, desired, opts.Prune)
+		so.Pending = snapshot(op.plan.Pending, desired, opts.Prune)
 		so.Entries = planEntries(op.plan)
 		sp.Orgs = append(sp.Orgs, so)
 	}
-	return sp, nil
+	return sp
 }
 
 // writePlanFile writes the plan readable and writable by its owner only (it holds codes),
@@ -173,9 +169,10 @@ func checkGrafana(c *api.Client, sp *savedPlan) error {
 	return nil
 }
 
-// checkFresh compares the pending invites a saved plan rests on with today's, and the plan
-// remade from its rows with the saved one; any difference is a *staleError.
-func checkFresh(ctx context.Context, sp *savedPlan, plans []orgPlan) error {
+// checkFresh compares the pending invites a saved plan rests on with those the plans remade
+// from its rows rest on, and those plans with the saved ones; any difference is a
+// *staleError.
+func checkFresh(sp *savedPlan, plans []orgPlan) error {
 	saved := map[int64]savedOrg{}
 	for _, so := range sp.Orgs {
 		saved[so.OrgID] = so
@@ -190,15 +187,11 @@ func checkFresh(ctx context.Context, sp *savedPlan, plans []orgPlan) error {
 		for _, d := range so.Desired {
 			desired = append(desired, api.Desired{Email: d.Email})
 		}
-		pending, err := op.client.ListPending(ctx)
-		if err != nil {
-			return inOrg(op.org, err)
-		}
 		where := ""
 		if op.org != 0 {
 			where = fmt.Sprintf("organisation %d: ", op.org)
 		}
-		now := snapshot(pending, desired, sp.Options.Prune)
+		now := snapshot(op.plan.Pending, desired, sp.Options.Prune)
 		for _, inv := range so.Pending {
 			if !slices.Contains(now, inv) {
 				changes = append(changes, fmt.Sprintf("%s%s: the %s invite %s is no longer pending", where, inv.Email, inv.Role, api.ShortCode(inv.Code)))

@@ -23,8 +23,10 @@ func TestSavedPlanApplies(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "plan.json")
 	require.NoError(t, os.WriteFile(file, []byte("an older, world-readable file"), 0o644)) //nolint:gosec // the mode under test
 
+	lists := c.fg.Calls(fakegrafana.OpGetPendingOrgInvites)
 	code, out, errOut := c.run(planCSV, "sync", "-", "--prune", "--dry-run", "--plan-out", file)
 	require.Equal(t, exitOK, code, errOut)
+	assert.Equal(t, lists+1, c.fg.Calls(fakegrafana.OpGetPendingOrgInvites), "the plan's own list is saved: no second")
 	assert.Regexp(t, `plan saved to \S+/plan.json; apply it with: grafana-invites sync --plan \S+/plan.json`, errOut)
 	assert.Contains(t, out, "Dry run: 1 to invite, 0 to replace, 1 to revoke")
 	st, err := os.Stat(file)
@@ -39,9 +41,10 @@ func TestSavedPlanApplies(t *testing.T) {
 	require.Len(t, sp.Orgs, 1)
 	assert.Len(t, sp.Orgs[0].Pending, 2, "with prune, every pending invite")
 
-	writesBefore := writes(c.fg)
+	writesBefore, lists := writes(c.fg), c.fg.Calls(fakegrafana.OpGetPendingOrgInvites)
 	code, out, errOut = c.run("", "sync", "--plan", file, "--yes")
 	require.Equal(t, exitOK, code, errOut)
+	assert.Equal(t, lists+2, c.fg.Calls(fakegrafana.OpGetPendingOrgInvites), "one to check and plan, one for the new codes")
 	assert.Regexp(t, `new@example.com\s+Editor\s+invited`, out)
 	assert.Regexp(t, `gone@example.com\s+Viewer\s+revoked`, out)
 	assert.Equal(t, writesBefore+2, writes(c.fg), "one invite and one revoke, as planned")
