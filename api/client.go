@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,17 +36,25 @@ const maxErrorBodyBytes = 1 << 20
 // Client talks to one Grafana, as one identity, in one organisation. It is safe for
 // concurrent use. Its settings never change after New; WithOrgID returns a copy.
 type Client struct {
-	server    string // base of the API, ending in "/api/"
-	httpc     *http.Client
-	auth      gen.RequestEditorFn // nil without credentials
-	orgID     int64               // 0: the credentials' default organisation
-	userAgent string
-	timeout   time.Duration
-	editors   []gen.RequestEditorFn
-	retry     RetryPolicy
-	logger    *slog.Logger // nil: no logging
-	secrets   redactor     // scrubbed from what servers echo
-	maxBody   int64
+	server string      // base of the API, ending in "/api/"
+	gen    *gen.Client // sends every request; holds no editors of its own
+	orgID  int64       // 0: the credentials' default organisation
+	// orgParam is orgID as gen's X-Grafana-Org-Id parameter: nil for the default
+	// organisation. WithOrgID gives a copy its own.
+	orgParam *int64
+	// editors run on every attempt, in order: headers, credentials, WithRequestEditor's.
+	// The slice is never appended to after New, so copies share it read-only.
+	editors []gen.RequestEditorFn
+	auth    string // "token", "basic" or "none": what Format shows of the credentials
+	timeout time.Duration
+	retry   RetryPolicy
+	logger  *slog.Logger // nil: no logging
+	// secrets returns what is scrubbed from what servers echo. It is a function, not a
+	// value: fmt prints a function as its address whatever the verb and depth, so even a
+	// Client that fmt reaches by reflection (an unexported field of a caller's struct,
+	// where Format is not called) shows no secret.
+	secrets func() redactor
+	maxBody int64
 	// locks is shared by copies: it serialises EnsureInvited and Apply per address alone.
 	// Scoping it to the organisation would let a client of the default organisation (no org
 	// id) race its WithOrgID(1) copy when 1 is that default.
@@ -103,32 +113,41 @@ func New(grafanaURL string, opts ...Option) (*Client, error) {
 	if cfg.hasToken && cfg.hasBasic {
 		return nil, errors.New("grafana: New: both a token (WithToken) and basic auth (WithBasicAuth) were given; pass one kind of credentials")
 	}
-	c := &Client{
-		server:    server,
-		orgID:     cfg.orgID,
-		userAgent: cfg.userAgent,
-		timeout:   cfg.timeout,
-		editors:   cfg.editors,
-		retry:     cfg.retry,
-		logger:    cfg.logger,
-		maxBody:   cfg.maxResponseBytes,
-		locks:     newKeyedMutex(),
-		wait:      sleep,
-	}
+	hc := &http.Client{}
 	if cfg.httpClient != nil {
-		hc := *cfg.httpClient // a copy: the caller's client is never mutated
-		c.httpc = &hc
-	} else {
-		c.httpc = &http.Client{}
+		cp := *cfg.httpClient // a copy: the caller's client is never mutated
+		hc = &cp
 	}
-	c.httpc.CheckRedirect = checkRedirect(c.httpc.CheckRedirect)
-	c.secrets = clientSecrets(cfg.token, cfg.basicUser, cfg.basicPass)
+	hc.CheckRedirect = checkRedirect(hc.CheckRedirect)
+	g, err := gen.NewClient(server, gen.WithHTTPClient(hc))
+	if err != nil {
+		return nil, fmt.Errorf("grafana: New: %w", err)
+	}
+	editors := []gen.RequestEditorFn{headerEditor(cfg.userAgent)}
+	auth := "none"
 	switch {
 	case cfg.hasToken:
-		c.auth = TokenEditor(cfg.token)
+		editors, auth = append(editors, TokenEditor(cfg.token)), "token"
 	case cfg.hasBasic:
-		c.auth = BasicAuthEditor(cfg.basicUser, cfg.basicPass)
+		editors, auth = append(editors, BasicAuthEditor(cfg.basicUser, cfg.basicPass)), "basic"
 	}
+	for i, fn := range cfg.editors {
+		editors = append(editors, numbered(i+1, fn))
+	}
+	c := &Client{
+		server:  server,
+		gen:     g,
+		editors: slices.Clip(editors),
+		auth:    auth,
+		timeout: cfg.timeout,
+		retry:   cfg.retry,
+		logger:  cfg.logger,
+		secrets: keep(clientSecrets(cfg.token, cfg.basicUser, cfg.basicPass)),
+		maxBody: cfg.maxResponseBytes,
+		locks:   newKeyedMutex(),
+		wait:    sleep,
+	}
+	c.setOrg(cfg.orgID)
 	return c, nil
 }
 
@@ -236,8 +255,30 @@ func scrubURLParts(raw, msg string) string {
 // used concurrently.
 func (c *Client) WithOrgID(id int64) *Client {
 	cp := *c
-	cp.orgID = max(id, 0)
+	cp.setOrg(id)
 	return &cp
+}
+
+// setOrg sets the organisation, and gen's parameter for it; below 1 is the default.
+func (c *Client) setOrg(id int64) {
+	c.orgID, c.orgParam = max(id, 0), nil
+	if id > 0 {
+		c.orgParam = &id
+	}
+}
+
+// Format prints the client without its credentials, for every verb: the API base, the
+// organisation and the kind of credentials, never a token, a password or their encoding.
+func (c Client) Format(f fmt.State, verb rune) {
+	org := "default"
+	if c.orgID > 0 {
+		org = strconv.FormatInt(c.orgID, 10)
+	}
+	s := "api.Client{url: " + c.server + ", org: " + org + ", auth: " + c.auth + "}"
+	if verb == 'q' {
+		s = strconv.Quote(s)
+	}
+	_, _ = io.WriteString(f, s)
 }
 
 // OrgID returns the organisation the client acts on, 0 for the credentials' default.

@@ -6,13 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
+	"strings"
 	"time"
+
+	"github.com/grafana-invites/grafana-invites/gen"
 )
 
 // transportError is a failure to get an answer at all.
@@ -24,30 +25,66 @@ type transportError struct {
 func (e *transportError) Error() string { return e.err.Error() }
 func (e *transportError) Unwrap() error { return e.err }
 
-// do runs r, with retries and within the client's timeout, and decodes a 2xx JSON body into
+// editorError is a request editor of WithRequestEditor that refused a request.
+type editorError struct {
+	index int // 1-based, in the order given to New
+	err   error
+}
+
+func (e *editorError) Error() string { return e.err.Error() }
+func (e *editorError) Unwrap() error { return e.err }
+
+// numbered makes fn's errors editorErrors, so that an attempt tells them from the
+// transport's.
+func numbered(index int, fn gen.RequestEditorFn) gen.RequestEditorFn {
+	return func(ctx context.Context, req *http.Request) error {
+		if err := fn(ctx, req); err != nil {
+			return &editorError{index: index, err: err}
+		}
+		return nil
+	}
+}
+
+// headerEditor sets the headers every request carries.
+func headerEditor(userAgent string) gen.RequestEditorFn {
+	return func(_ context.Context, req *http.Request) error {
+		req.Header.Set("User-Agent", userAgent)
+		req.Header.Set("Accept", "application/json")
+		return nil
+	}
+}
+
+// do runs k, with retries and within the client's timeout, and decodes a 2xx JSON body into
 // out (unless out is nil). Every other outcome is an error: *APIError for another status.
-func (c *Client) do(ctx context.Context, r request, out any) error {
+// Each attempt is one call of gen's generated method (k.send), so the client's editors run
+// on every attempt.
+func (c *Client) do(ctx context.Context, k call, out any) error {
 	ctx, release := c.bound(ctx)
 	defer release()
 	deadline, _ := ctx.Deadline()
+	k.secrets = c.secrets
+	var s sent
+	editors := make([]gen.RequestEditorFn, 0, len(c.editors)+1)
+	editors = append(append(editors, s.record), c.editors...)
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
-		code, err := c.attempt(ctx, r, out)
+		s.req = nil
+		code, err := c.attempt(ctx, &k, &s, editors, out)
 		if c.logger != nil {
-			c.logAttempt(ctx, r, attempt, code, time.Since(start), err)
+			c.logAttempt(ctx, &k, &s, attempt, code, time.Since(start), err)
 		}
 		if err == nil {
 			return nil
 		}
-		if attempt >= c.retry.MaxAttempts || ctx.Err() != nil || !shouldRetry(r.op.idempotent, err) {
-			return c.wrap(r, err)
+		if attempt >= c.retry.MaxAttempts || ctx.Err() != nil || !shouldRetry(k.op.idempotent, err) {
+			return wrap(&k, &s, err)
 		}
 		wait := c.retryWait(attempt, err)
 		if time.Until(deadline) < wait {
-			return c.wrap(r, err) // no time left to wait: the last error now, not a timeout later
+			return wrap(&k, &s, err) // no time left to wait: the last error now, not a timeout later
 		}
 		if werr := c.wait(ctx, wait); werr != nil {
-			return fmt.Errorf("grafana: %s: %w after attempt %d: %w", c.where(r), werr, attempt, c.wrap(r, err))
+			return fmt.Errorf("grafana: %s: %w after attempt %d: %w", where(&k, &s), werr, attempt, wrap(&k, &s, err))
 		}
 	}
 }
@@ -74,71 +111,73 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// where is the method and redacted URL of k's request, for error messages.
+func where(k *call, s *sent) string {
+	method, url := s.target(k)
+	if method == "" {
+		return url
+	}
+	return method + " " + url
+}
+
 // wrap gives transport errors the request's method and redacted URL.
-func (c *Client) wrap(r request, err error) error {
+func wrap(k *call, s *sent, err error) error {
 	var te *transportError
 	if errors.As(err, &te) {
-		return fmt.Errorf("grafana: %s: %w", c.where(r), err)
+		return fmt.Errorf("grafana: %s: %w", where(k, s), err)
 	}
 	return err
 }
 
-// attempt sends r once. It returns the status (0 without an answer) and the outcome.
-func (c *Client) attempt(ctx context.Context, r request, out any) (int, error) {
-	var body io.Reader
-	if r.body != nil {
-		body = bytes.NewReader(r.body)
-	}
-	req, err := http.NewRequestWithContext(ctx, r.op.method, r.url, body)
+// attempt sends k once through gen. It returns the status (0 without an answer) and the
+// outcome.
+func (c *Client) attempt(ctx context.Context, k *call, s *sent, editors []gen.RequestEditorFn, out any) (int, error) {
+	resp, err := k.send(ctx, editors)
 	if err != nil {
-		return 0, fmt.Errorf("grafana: %s: building the request: %w", c.where(r), r.redact().scrubError(err))
-	}
-	h := req.Header
-	if r.body != nil {
-		h.Set("Content-Type", "application/json")
-	}
-	h.Set("User-Agent", c.userAgent)
-	h.Set("Accept", "application/json")
-	if c.auth != nil {
-		if err := c.auth(ctx, req); err != nil {
-			return 0, err
-		}
-	}
-	if c.orgID > 0 {
-		h.Set(orgIDHeader, strconv.FormatInt(c.orgID, 10))
-	}
-	for i, ed := range c.editors {
-		if err := ed(ctx, req); err != nil {
-			return 0, fmt.Errorf("grafana: request editor %d (WithRequestEditor): %w", i+1, r.redact().scrubError(err))
-		}
-	}
-	resp, err := c.httpc.Do(req)
-	if err != nil {
-		if re, ok := asRedirectError(err); ok {
-			return 0, fmt.Errorf("grafana: %s: %s", c.where(r), r.redact().scrub(re.Error()))
-		}
-		te := newTransportError(err)
-		te.err = r.redact().scrubError(te.err)
-		return 0, te
+		return 0, sendError(k, s, err)
 	}
 	defer resp.Body.Close()
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		errBody, truncated := readErrorBody(resp.Body)
-		return resp.StatusCode, newAPIError(r.op.method, c.server+r.path, resp, errBody, truncated, r.redact())
+		method, url := s.target(k)
+		return resp.StatusCode, newAPIError(method, url, resp, errBody, truncated, k.redact())
 	}
 	if err := c.decodeAnswer(resp, out); err != nil {
 		if errors.Is(err, ErrResponseTooLarge) {
-			return resp.StatusCode, fmt.Errorf("grafana: %s: %w: more than %d bytes (see WithMaxResponseBytes)", c.where(r), ErrResponseTooLarge, c.maxBody)
+			return resp.StatusCode, fmt.Errorf("grafana: %s: %w: more than %d bytes (see WithMaxResponseBytes)", where(k, s), ErrResponseTooLarge, c.maxBody)
 		}
 		var ib *invalidBody
 		if errors.As(err, &ib) {
 			return resp.StatusCode, fmt.Errorf("grafana: %s: %w: status %d: %s (Content-Type %q)",
-				c.where(r), ErrInvalidResponse, resp.StatusCode, r.redact().scrub(ib.problem), printable(resp.Header.Get("Content-Type"), 60))
+				where(k, s), ErrInvalidResponse, resp.StatusCode, k.redact().scrub(ib.problem), printable(resp.Header.Get("Content-Type"), 60))
 		}
-		return resp.StatusCode, newTransportError(fmt.Errorf("reading the response body: %w", r.redact().scrubError(err)))
+		return resp.StatusCode, newTransportError(fmt.Errorf("reading the response body: %w", k.redact().scrubError(err)))
 	}
 	return resp.StatusCode, nil
+}
+
+// sendError classifies an error of gen's generated method: gen could not build the
+// request, an editor refused it (no request was sent either way), or http.Client.Do
+// failed (always a *url.Error): a refused redirect or a transport error.
+func sendError(k *call, s *sent, err error) error {
+	redact := k.redact()
+	var ee *editorError
+	var ue *url.Error
+	switch {
+	case errors.As(err, &ee):
+		return fmt.Errorf("grafana: request editor %d (WithRequestEditor): %w", ee.index, redact.scrubError(ee.err))
+	case s.req == nil:
+		return fmt.Errorf("grafana: %s: building the request: %w", where(k, s), redact.scrubError(err))
+	case !errors.As(err, &ue):
+		return redact.scrubError(err) // the credentials' editor refused the request
+	}
+	if re, ok := asRedirectError(err); ok {
+		return fmt.Errorf("grafana: %s: %s", where(k, s), redact.scrub(re.Error()))
+	}
+	te := newTransportError(err)
+	te.err = redact.scrubError(te.err)
+	return te
 }
 
 // decodeAnswer reads a 2xx body, at most maxBody bytes, into out: streamed when out decodes
@@ -186,21 +225,22 @@ func newTransportError(err error) *transportError {
 	return te
 }
 
-func (c *Client) logAttempt(ctx context.Context, r request, attempt, code int, d time.Duration, err error) {
+func (c *Client) logAttempt(ctx context.Context, k *call, s *sent, attempt, code int, d time.Duration, err error) {
 	level := slog.LevelDebug
 	if !c.logger.Enabled(ctx, level) {
 		return
 	}
+	method, url := s.target(k)
 	attrs := []slog.Attr{
-		slog.String("operation", r.op.id),
-		slog.String("method", r.op.method),
-		slog.String("path", r.path),
+		slog.String("operation", k.op.id),
+		slog.String("method", method),
+		slog.String("path", strings.TrimPrefix(url, c.server)),
 		slog.Int("status", code),
 		slog.Int("attempt", attempt),
 		slog.Duration("duration", d),
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", r.redact().scrub(err.Error())))
+		attrs = append(attrs, slog.String("error", k.redact().scrub(err.Error())))
 	}
 	c.logger.LogAttrs(ctx, level, "grafana request", attrs...)
 }

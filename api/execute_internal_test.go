@@ -88,3 +88,21 @@ func TestEditorErrorNamesTheEditor(t *testing.T) {
 	_, err = c.ListPending(context.Background())
 	assert.ErrorContains(t, err, "grafana: request editor 2 (WithRequestEditor): no")
 }
+
+// TestCopiesShareNoMutableEditors: a per-org copy gets its own organisation parameter, and
+// the editors it shares with the original cannot grow into each other's backing array.
+func TestCopiesShareNoMutableEditors(t *testing.T) {
+	c, err := New("https://grafana.example.com/", WithToken("glsa_copies"),
+		WithRequestEditor(func(context.Context, *http.Request) error { return nil }))
+	require.NoError(t, err)
+	cp := c.WithOrgID(2)
+	require.Len(t, c.editors, 3, "headers, credentials, the caller's editor")
+	assert.Equal(t, len(c.editors), cap(c.editors), "an append to a copy's editors must not write into the original's")
+	assert.Nil(t, c.orgParam)
+	require.NotNil(t, cp.orgParam)
+	assert.Equal(t, int64(2), *cp.orgParam)
+	cp3 := cp.WithOrgID(3)
+	assert.Equal(t, int64(2), *cp.orgParam, "a copy of a copy leaves it alone")
+	assert.Equal(t, int64(3), *cp3.orgParam)
+	assert.Nil(t, cp.WithOrgID(0).orgParam, "below 1: the credentials' default organisation")
+}

@@ -2,18 +2,16 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/grafana-invites/grafana-invites/gen"
 )
 
-// opAddOrgInvite is POST /api/org/invites. It is not idempotent: Grafana saves a new invite
+// opAddOrgInvite is gen's AddOrgInvite. It is not idempotent: Grafana saves a new invite
 // every time.
-var opAddOrgInvite = operation{id: "addOrgInvite", method: http.MethodPost, path: "org/invites"}
+var opAddOrgInvite = operation{id: "addOrgInvite"}
 
 // InviteRequest is what Invite sends.
 type InviteRequest struct {
@@ -65,12 +63,12 @@ func (c *Client) Invite(ctx context.Context, req InviteRequest) (*InviteResult, 
 	if err != nil {
 		return nil, err
 	}
-	body, err := json.Marshal(form)
-	if err != nil {
-		return nil, fmt.Errorf("grafana: encoding the invite: %w", err)
+	params := &gen.AddOrgInviteParams{XGrafanaOrgId: c.orgParam}
+	send := func(ctx context.Context, editors []gen.RequestEditorFn) (*http.Response, error) {
+		return c.gen.AddOrgInvite(ctx, params, form, editors...)
 	}
 	var out inviteAnswer
-	if err := c.do(ctx, c.newRequest(opAddOrgInvite, body), &out); err != nil {
+	if err := c.do(ctx, call{op: opAddOrgInvite, send: send}, &out); err != nil {
 		var ae *APIError
 		if errors.As(err, &ae) && ae.StatusCode == http.StatusInternalServerError && ae.Message == msgNotifyFailed {
 			return &InviteResult{Outcome: OutcomeUserAdded, Message: ae.Message, NotifyFailed: true}, nil

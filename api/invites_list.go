@@ -4,16 +4,22 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+
+	"github.com/grafana-invites/grafana-invites/gen"
 )
 
-// opGetPendingOrgInvites is GET /api/org/invites.
-var opGetPendingOrgInvites = operation{id: "getPendingOrgInvites", method: http.MethodGet, path: "org/invites", idempotent: true}
+// opGetPendingOrgInvites is gen's GetPendingOrgInvites, a read.
+var opGetPendingOrgInvites = operation{id: "getPendingOrgInvites", idempotent: true}
 
 // ListPending returns the pending invites of the client's organisation, newest first
 // (GET /api/org/invites). The list is never nil. It is retried on transient failures.
 func (c *Client) ListPending(ctx context.Context) ([]Invite, error) {
+	params := &gen.GetPendingOrgInvitesParams{XGrafanaOrgId: c.orgParam}
+	send := func(ctx context.Context, editors []gen.RequestEditorFn) (*http.Response, error) {
+		return c.gen.GetPendingOrgInvites(ctx, params, editors...)
+	}
 	var out inviteList
-	if err := c.do(ctx, c.newRequest(opGetPendingOrgInvites, nil), &out); err != nil {
+	if err := c.do(ctx, call{op: opGetPendingOrgInvites, send: send}, &out); err != nil {
 		return nil, err
 	}
 	if err := c.checkOrg(out); err != nil {

@@ -4,11 +4,13 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+
+	"github.com/grafana-invites/grafana-invites/gen"
 )
 
-// opRevokeInvite is PATCH /api/org/invites/{invitation_code}/revoke (Grafana's published
-// spec wrongly says DELETE). Revoking twice is harmless.
-var opRevokeInvite = operation{id: "revokeInvite", method: http.MethodPatch, path: "org/invites/{invitation_code}/revoke", idempotent: true}
+// opRevokeInvite is gen's RevokeInvite (a PATCH; Grafana's published spec wrongly says
+// DELETE). Revoking twice is harmless.
+var opRevokeInvite = operation{id: "revokeInvite", idempotent: true}
 
 // Revoke revokes the invite whose invitation code is code
 // (PATCH /api/org/invites/{code}/revoke; Grafana's published spec wrongly says DELETE).
@@ -28,7 +30,11 @@ func (c *Client) Revoke(ctx context.Context, code string) error {
 	if err := CheckCode(code); err != nil {
 		return err
 	}
-	return c.do(ctx, c.newRequest(opRevokeInvite, nil, code), nil)
+	params := &gen.RevokeInviteParams{XGrafanaOrgId: c.orgParam}
+	send := func(ctx context.Context, editors []gen.RequestEditorFn) (*http.Response, error) {
+		return c.gen.RevokeInvite(ctx, code, params, editors...)
+	}
+	return c.do(ctx, call{op: opRevokeInvite, params: []string{code}, send: send}, nil)
 }
 
 // maxCodeLen bounds an invitation code; Grafana's are 30 characters.

@@ -49,6 +49,9 @@ func clientSecrets(token, login, password string) redactor {
 	return newRedactor(token, password, basic)
 }
 
+// keep returns a function returning r (see Client.secrets).
+func keep(r redactor) func() redactor { return func() redactor { return r } }
+
 // with returns r plus more secrets (a call's invitation code), leaving r unchanged.
 func (r redactor) with(more ...string) redactor {
 	extra := newRedactor(more...)
