@@ -10,7 +10,7 @@ GOFILES  := $(shell find . -name '*.go' -not -path '*/node_modules/*' -not -path
 FUZZTIME ?= 8s
 
 .PHONY: all demo test generate check-generated check-deps vet fmt-check lint unit contract \
-	spec-lint spec-gate contract-ts check fuzz-short bench bench-smoke conformance actionlint release-check \
+	spec-lint spec-gate contract-ts contract-python contract-schemathesis check fuzz-short bench bench-smoke conformance actionlint release-check \
 	release-snapshot mutation tidy-cli bin/grafana-invites bin/oasdiff bin/golangci-lint
 
 all: test
@@ -20,7 +20,8 @@ demo:
 	$(GO) run ./$(CLI) demo
 
 ## test: everything CI checks
-test: vet fmt-check lint check-generated check-deps unit contract check release-check bench-smoke fuzz-short
+test: vet fmt-check lint check-generated check-deps unit contract check contract-python contract-schemathesis \
+	release-check bench-smoke fuzz-short
 
 ## check: the contract's checks: Redocly lint, the breaking-change gate, the TypeScript client,
 ## the workflows (actionlint)
@@ -60,6 +61,41 @@ spec-gate: bin/oasdiff
 contract-ts: bin/grafana-invites
 	cd contract/typescript && npm ci --no-audit --no-fund --loglevel=error && \
 	GRAFANA_INVITES_BIN=$(CURDIR)/bin/grafana-invites npm test
+
+# The Python checks: OpenAPI Generator's CLI jar (pinned, from Maven Central, into the ignored
+# .cache/ with a Maven repository of its own) and a virtual environment with the pinned
+# requirements (contract/python/.venv, ignored).
+OAG_VERSION := 7.17.0
+OAG_JAR     := .cache/openapi-generator/openapi-generator-cli-$(OAG_VERSION).jar
+PYDIR       := contract/python
+PYVENV      := $(PYDIR)/.venv
+
+$(OAG_JAR):
+	@command -v java >/dev/null || { echo "contract-python needs Java 17 or later (java on PATH) to run OpenAPI Generator"; exit 1; }
+	@command -v mvn >/dev/null || { echo "contract-python needs Maven (mvn on PATH) to fetch OpenAPI Generator from Maven Central"; exit 1; }
+	mvn -q -B -Dmaven.repo.local=$(CURDIR)/.cache/m2 dependency:copy \
+		-Dartifact=org.openapitools:openapi-generator-cli:$(OAG_VERSION) -DoutputDirectory=$(CURDIR)/$(dir $(OAG_JAR))
+
+$(PYVENV)/installed: $(PYDIR)/requirements.txt
+	@command -v python3 >/dev/null || { echo "the Python checks need Python 3.11 or later (python3 on PATH)"; exit 1; }
+	python3 -m venv $(PYVENV)
+	$(PYVENV)/bin/pip install -q --disable-pip-version-check -r $(PYDIR)/requirements.txt
+	touch $@
+
+## contract-python: the seed's generator (OpenAPI Generator, python) makes a client of
+## openapi.yaml, and pytest drives it against serve-fake
+contract-python: bin/grafana-invites $(OAG_JAR) $(PYVENV)/installed
+	rm -rf $(PYDIR)/build
+	java -jar $(OAG_JAR) generate --generator-name python --input-spec openapi.yaml \
+		--output $(PYDIR)/build/client --package-name grafanaApiClient \
+		--global-property apiTests=false,modelTests=false > $(PYDIR)/build.log 2>&1 || { cat $(PYDIR)/build.log; exit 1; }
+	cd $(PYDIR) && GRAFANA_INVITES_BIN=$(CURDIR)/bin/grafana-invites PYTHONPATH=build/client \
+		.venv/bin/python -m pytest -p no:cacheprovider -q test_generated_client.py
+
+## contract-schemathesis: schemathesis (every check, 100 examples an operation, the links'
+## sequences) against serve-fake and openapi.yaml; SCHEMATHESIS_SEED replays a run
+contract-schemathesis: bin/grafana-invites $(PYVENV)/installed
+	cd $(PYDIR) && GRAFANA_INVITES_BIN=$(CURDIR)/bin/grafana-invites .venv/bin/python run_schemathesis.py
 
 ## generate: regenerate gen/ from openapi.yaml
 generate:

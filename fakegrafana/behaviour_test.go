@@ -366,6 +366,19 @@ var behaviours = []behaviour{
 		}
 		inviteAs(t, s, root, `{"loginOrEmail":"new2@example.com","role":"Viewer"}`, 200)
 	}},
+	{id: "ADD-15", run: func(t *testing.T, v string) {
+		s := as(v)
+		inviteAs(t, s, root, `{"loginOrEmail":"null@example.com","role":"Viewer","name":null,"sendEmail":null}`, 200)
+		l := s.Invites()
+		require.Len(t, l, 1)
+		assert.Empty(t, l[0].Name, "a null name is no name")
+		assert.False(t, l[0].EmailSent, "a null sendEmail sends nothing")
+	}},
+	{id: "HTTP-1", run: func(t *testing.T, v string) {
+		s := as(v)
+		a := serve(t, s, call{method: http.MethodGet, path: invites + "?unknown=1&targetOrgId=x", auth: root, header: map[string]string{"X-Unknown": "42"}})
+		assert.Equal(t, 200, a.status, "unknown query parameters and headers are ignored")
+	}},
 	{id: "LIST-1", run: func(t *testing.T, v string) {
 		s := as(v)
 		a := serve(t, s, call{method: http.MethodGet, path: invites, auth: root})

@@ -79,7 +79,7 @@ type AddInviteForm struct {
 	// Example: bob@example.com
 	LoginOrEmail string `json:"loginOrEmail"`
 
-	// Name Free text shown in the invite; optional.
+	// Name Free text shown in the invite; optional. `null` is the same as absent (ADD-15).
 	//
 	// Example: Bob
 	Name *string `json:"name,omitempty"`
@@ -92,9 +92,10 @@ type AddInviteForm struct {
 	// Example: Viewer
 	Role OrgRole `json:"role"`
 
-	// SendEmail Send the invitation email. Absent means false (no `default` is declared so that
-	// generators keep the field optional); send an explicit `false` to be unambiguous. Without SMTP configured, `true` for an email address answers 412 after
-	// saving the invite.
+	// SendEmail Send the invitation email. Absent (or `null`, ADD-15) means false (no `default` is
+	// declared so that generators keep the field optional); send an explicit `false` to
+	// be unambiguous. Without SMTP configured, `true` for an email address answers 412
+	// after saving the invite.
 	//
 	//
 	// Example: false
