@@ -34,6 +34,25 @@ type invalidBody struct{ problem string }
 
 func (e *invalidBody) Error() string { return e.problem }
 
+// cutBody reads a 2xx body and marks every failure to read it (the connection dropped
+// before the announced length arrived, a reset) as a bodyCutError, so that it is not taken
+// for a body that ends too early: a cut GET is retried, a cut POST settled by listing.
+type cutBody struct{ io.ReadCloser }
+
+func (b cutBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return n, &bodyCutError{err: err}
+	}
+	return n, err
+}
+
+// bodyCutError is a failure of the connection while a body was read.
+type bodyCutError struct{ err error }
+
+func (e *bodyCutError) Error() string { return "the connection failed mid-body: " + e.err.Error() }
+func (e *bodyCutError) Unwrap() error { return e.err }
+
 // describeDecodeError says what is wrong with a body from a decoding error, by kind and
 // position only. encoding/json's own messages can quote the body (a number, a date), so
 // they are not passed on.
@@ -43,8 +62,11 @@ func describeDecodeError(err error, offset int64) error {
 		typ    *json.UnmarshalTypeError
 		date   *time.ParseError
 		ib     *invalidBody
+		cut    *bodyCutError
 	)
 	switch {
+	case errors.As(err, &cut):
+		return err // the connection, not the body: a transport failure
 	case errors.As(err, &ib):
 		return ib
 	case errors.Is(err, ErrResponseTooLarge):

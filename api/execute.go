@@ -187,6 +187,7 @@ func (c *Client) decodeAnswer(resp *http.Response, out any) error {
 	if resp.ContentLength > c.maxBody {
 		return ErrResponseTooLarge
 	}
+	resp.Body = cutBody{resp.Body}
 	switch o := out.(type) {
 	case nil: // read and dropped, so that the connection is reused
 		var buf bytes.Buffer

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -105,4 +107,44 @@ func TestCopiesShareNoMutableEditors(t *testing.T) {
 	assert.Equal(t, int64(2), *cp.orgParam, "a copy of a copy leaves it alone")
 	assert.Equal(t, int64(3), *cp3.orgParam)
 	assert.Nil(t, cp.WithOrgID(0).orgParam, "below 1: the credentials' default organisation")
+}
+
+// TestEveryAttemptIsOneGeneratedCall: each attempt runs every editor again (the credentials
+// and the caller's), and a list whose body is cut off mid-way is retried, not decoded.
+func TestEveryAttemptIsOneGeneratedCall(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := calls.Add(1)
+		assert.Equal(t, "Bearer glsa_attempts", r.Header.Get("Authorization"), "attempt %d", n)
+		assert.Equal(t, "2", r.Header.Get("X-Grafana-Org-Id"), "attempt %d", n)
+		assert.Equal(t, strconv.Itoa(int(n)), r.Header.Get("X-Attempt"), "the editor ran again for attempt %d", n)
+		switch n {
+		case 1:
+			w.WriteHeader(http.StatusServiceUnavailable)
+		case 2: // announce a body, send part of it, and drop the connection
+			conn, buf, err := http.NewResponseController(w).Hijack()
+			require.NoError(t, err)
+			_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n[{\"code\":\"abc")
+			_ = buf.Flush()
+			_ = conn.Close()
+		default:
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`[]`))
+		}
+	}))
+	defer srv.Close()
+	var edits atomic.Int32
+	c, err := New(srv.URL, WithToken("glsa_attempts"), WithOrgID(2),
+		WithRetry(RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}),
+		WithRequestEditor(func(_ context.Context, r *http.Request) error {
+			r.Header.Set("X-Attempt", strconv.Itoa(int(edits.Add(1))))
+			return nil
+		}))
+	require.NoError(t, err)
+	c.wait = func(context.Context, time.Duration) error { return nil }
+	l, err := c.ListPending(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, l)
+	assert.Equal(t, int32(3), calls.Load())
+	assert.Equal(t, int32(3), edits.Load())
 }
