@@ -136,8 +136,9 @@ fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzRedaction$$' -fuzztime $(FUZZTIME) ./api
 	$(GO) test -run '^$$' -fuzz '^FuzzValid$$' -fuzztime $(FUZZTIME) ./internal/emailaddr
 
-## check-deps: a consumer's module graph holds neither the generator nor kin-openapi, and
-## the library requires only oapi-codegen's runtime and testify
+## check-deps: a consumer's module graph holds neither the generator nor kin-openapi, the
+## library requires only oapi-codegen's runtime and testify, and the CLI binary links neither
+## testing nor net/http/httptest
 check-deps:
 	@cd testdata/consumer && modules=$$($(NOWORK) $(GO) list -m all) && \
 	if echo "$$modules" | grep -E 'oapi-codegen/oapi-codegen|kin-openapi'; then \
@@ -146,6 +147,10 @@ check-deps:
 	if [ "$$direct" != "github.com/oapi-codegen/runtime github.com/stretchr/testify" ]; then \
 		echo "go.mod requires more than runtime and testify: $$direct"; exit 1; fi; \
 	echo "dependencies: consumer graph clean; go.mod requires only: $$direct"
+	@deps=$$(cd $(CLI) && $(GO) list -deps .) && \
+	if echo "$$deps" | grep -qxE 'testing|net/http/httptest'; then \
+		echo "the grafana-invites binary links testing or net/http/httptest"; exit 1; fi; \
+	echo "dependencies: the grafana-invites binary links neither testing nor net/http/httptest"
 
 ## conformance: the conformance suite against the Grafana of GRAFANA_URL, GRAFANA_USER and
 ## GRAFANA_PASSWORD (a server admin), optionally GRAFANA_TOKEN, GRAFANA_VERSION and

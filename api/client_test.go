@@ -18,6 +18,7 @@ import (
 
 	"github.com/grafana-invites/grafana-invites/api"
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
+	"github.com/grafana-invites/grafana-invites/fakegrafana/fakegrafanatest"
 	"github.com/grafana-invites/grafana-invites/gen"
 )
 
@@ -282,7 +283,7 @@ func TestHeadersAndBodies(t *testing.T) {
 }
 
 func TestSubPathAgainstFake(t *testing.T) {
-	fake := fakegrafana.New()
+	fake := fakegrafana.MustNew()
 	mux := http.NewServeMux()
 	mux.Handle("/grafana/", http.StripPrefix("/grafana", fake))
 	srv := httptest.NewServer(mux)
@@ -301,7 +302,7 @@ func TestSubPathAgainstFake(t *testing.T) {
 }
 
 func TestHTTPClientIsCopied(t *testing.T) {
-	fg := fakegrafana.Start(t)
+	fg := fakegrafanatest.Start(t)
 	var used atomic.Int32
 	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		used.Add(1)
@@ -322,7 +323,7 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestWithOrgIDIsACopy(t *testing.T) {
-	fg := fakegrafana.Start(t, fakegrafana.WithOrg(2, "Second"),
+	fg := fakegrafanatest.Start(t, fakegrafana.WithOrg(2, "Second"),
 		fakegrafana.WithUser(fakegrafana.User{Login: "multi", Password: "pw", Orgs: map[int64]gen.OrgRole{1: gen.OrgRoleAdmin, 2: gen.OrgRoleAdmin}}))
 	base := newClient(t, fg.URL, api.WithBasicAuth("multi", "pw"))
 	two := base.WithOrgID(2)
@@ -360,7 +361,7 @@ func TestWithOrgIDIsACopy(t *testing.T) {
 }
 
 func TestGeneratedClientWithEditors(t *testing.T) {
-	fg := fakegrafana.Start(t)
+	fg := fakegrafanatest.Start(t)
 	g, err := gen.NewClientWithResponses(fg.URL+"api/",
 		gen.WithRequestEditorFn(api.TokenEditor(fg.Token)),
 		gen.WithRequestEditorFn(api.OrgIDEditor(1)))

@@ -16,6 +16,7 @@ import (
 
 	"github.com/grafana-invites/grafana-invites/api"
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
+	"github.com/grafana-invites/grafana-invites/fakegrafana/fakegrafanatest"
 )
 
 // splitTransport sends GETs to the fake and answers POSTs with post.
@@ -34,7 +35,7 @@ func TestEnsureInvitedAfterAFailedPOST(t *testing.T) {
 	ctx := context.Background()
 	req := api.EnsureRequest{InviteRequest: api.InviteRequest{LoginOrEmail: "bob@example.com", Role: api.RoleViewer}}
 	t.Run("nothing was sent: no second list", func(t *testing.T) {
-		fg := fakegrafana.Start(t)
+		fg := fakegrafanatest.Start(t)
 		var lists atomic.Int32
 		hc := splitTransport(&lists, func(*http.Request) (*http.Response, error) {
 			return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
@@ -47,7 +48,7 @@ func TestEnsureInvitedAfterAFailedPOST(t *testing.T) {
 		assert.Equal(t, int32(1), lists.Load(), "a refused connection saved nothing: no list to settle it")
 	})
 	t.Run("an invalid 2xx answer is an error, not a panic", func(t *testing.T) {
-		fg := fakegrafana.Start(t)
+		fg := fakegrafanatest.Start(t)
 		var lists atomic.Int32
 		hc := splitTransport(&lists, func(r *http.Request) (*http.Response, error) {
 			return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader("{}")), Request: r}, nil
@@ -59,7 +60,7 @@ func TestEnsureInvitedAfterAFailedPOST(t *testing.T) {
 		assert.Equal(t, int32(1), lists.Load())
 	})
 	t.Run("a lost answer and a failing list: the invite may be saved", func(t *testing.T) {
-		fg := fakegrafana.Start(t)
+		fg := fakegrafanatest.Start(t)
 		fg.Inject(fakegrafana.OpAddOrgInvite, fakegrafana.Fault{Times: 1, Status: 502, AfterHandling: true})
 		hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 			if r.Method == http.MethodPost {
@@ -86,7 +87,7 @@ func TestEnsureInvitedAfterASuccessfulPOST(t *testing.T) {
 			Body: io.NopCloser(strings.NewReader(`{"message":"Created invite for bob@example.com"}`)), Request: r}, nil
 	}
 	t.Run("the list after it fails", func(t *testing.T) {
-		fg := fakegrafana.Start(t)
+		fg := fakegrafanatest.Start(t)
 		var lists atomic.Int32
 		hc := splitTransport(&lists, func(r *http.Request) (*http.Response, error) {
 			fg.Inject(fakegrafana.OpGetPendingOrgInvites, fakegrafana.Fault{Times: 1, Status: 500})
@@ -100,7 +101,7 @@ func TestEnsureInvitedAfterASuccessfulPOST(t *testing.T) {
 		assert.NotErrorIs(t, err, api.ErrInvalidResponse)
 	})
 	t.Run("the list after it does not hold the invite", func(t *testing.T) {
-		fg := fakegrafana.Start(t)
+		fg := fakegrafanatest.Start(t)
 		var lists atomic.Int32
 		hc := splitTransport(&lists, created) // the POST never reaches the fake
 		c := newClient(t, fg.URL, api.WithToken(fg.Token), noRetry, api.WithHTTPClient(hc))
@@ -114,7 +115,7 @@ func TestEnsureInvitedAfterASuccessfulPOST(t *testing.T) {
 
 // TestApplyZeroOptions: zero ApplyOptions work, with 4 requests in flight at most.
 func TestApplyZeroOptions(t *testing.T) {
-	fg := fakegrafana.Start(t)
+	fg := fakegrafanatest.Start(t)
 	var inflight, peak atomic.Int32
 	gate := make(chan struct{})
 	var once atomic.Bool

@@ -15,7 +15,7 @@ import (
 // newExampleClient serves a fake Grafana and returns a client for it: in your code, pass
 // your Grafana's root URL and a service-account token instead.
 func newExampleClient() (*api.Client, func()) {
-	grafana := httptest.NewServer(fakegrafana.New(fakegrafana.WithUser(fakegrafana.User{
+	grafana := httptest.NewServer(fakegrafana.MustNew(fakegrafana.WithUser(fakegrafana.User{
 		Login: "erin", Email: "erin@example.com", Password: "pw", Orgs: map[int64]fakegrafana.Role{1: api.RoleViewer},
 	})))
 	c, err := api.New(grafana.URL, api.WithToken(fakegrafana.DefaultAdminToken))
@@ -153,7 +153,7 @@ func Example() {
 
 // Grafana answers 412 for two unrelated reasons; the sentinels tell them apart.
 func ExampleClient_Invite_preconditionFailed() {
-	grafana := httptest.NewServer(fakegrafana.New(fakegrafana.WithSMTP(false)))
+	grafana := httptest.NewServer(fakegrafana.MustNew(fakegrafana.WithSMTP(false)))
 	defer grafana.Close()
 	c, _ := api.New(grafana.URL, api.WithBasicAuth("admin", "admin"))
 	ctx := context.Background()
@@ -175,7 +175,7 @@ func ExampleClient_Invite_preconditionFailed() {
 
 // Errors carry Grafana's status and message; errors.As extracts them.
 func ExampleAPIError() {
-	grafana := httptest.NewServer(fakegrafana.New())
+	grafana := httptest.NewServer(fakegrafana.MustNew())
 	defer grafana.Close()
 	c, _ := api.New(grafana.URL, api.WithToken("glsa_not_a_real_token"))
 

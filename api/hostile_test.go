@@ -20,6 +20,7 @@ import (
 
 	"github.com/grafana-invites/grafana-invites/api"
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
+	"github.com/grafana-invites/grafana-invites/fakegrafana/fakegrafanatest"
 )
 
 // Tests of a client facing a hostile or broken server, proxy or network: nothing secret
@@ -286,7 +287,7 @@ func TestEnsureInvitedWaitEndsWithContext(t *testing.T) {
 func TestTimeoutSemantics(t *testing.T) {
 	ctx := context.Background()
 	t.Run("a per-attempt timeout is retried", func(t *testing.T) {
-		fg := fakegrafana.Start(t)
+		fg := fakegrafanatest.Start(t)
 		fg.Inject(fakegrafana.OpGetPendingOrgInvites, fakegrafana.Fault{Times: 1, Delay: time.Minute})
 		c := newClient(t, fg.URL, api.WithToken(fg.Token), api.WithRetry(fastRetry),
 			api.WithHTTPClient(&http.Client{Timeout: 200 * time.Millisecond}))
@@ -295,7 +296,7 @@ func TestTimeoutSemantics(t *testing.T) {
 		assert.Equal(t, 2, fg.Calls(fakegrafana.OpGetPendingOrgInvites))
 	})
 	t.Run("WithTimeout bounds EnsureInvited as a whole", func(t *testing.T) {
-		fg := fakegrafana.Start(t)
+		fg := fakegrafanatest.Start(t)
 		for _, op := range []fakegrafana.Operation{fakegrafana.OpGetPendingOrgInvites, fakegrafana.OpAddOrgInvite} {
 			fg.Inject(op, fakegrafana.Fault{Times: 2, Delay: 150 * time.Millisecond})
 		}
@@ -304,7 +305,7 @@ func TestTimeoutSemantics(t *testing.T) {
 		require.ErrorIs(t, err, context.DeadlineExceeded, "three requests of 150 ms each do not fit in 250 ms")
 	})
 	t.Run("WithTimeout bounds RevokeByEmail as a whole", func(t *testing.T) {
-		fg := fakegrafana.Start(t)
+		fg := fakegrafanatest.Start(t)
 		c := newClient(t, fg.URL, api.WithToken(fg.Token), noRetry, api.WithTimeout(250*time.Millisecond))
 		mustInvite(t, c, "bob@example.com", api.RoleViewer)
 		mustInvite(t, c, "bob@example.com", api.RoleViewer)

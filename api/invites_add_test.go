@@ -9,6 +9,7 @@ import (
 
 	"github.com/grafana-invites/grafana-invites/api"
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
+	"github.com/grafana-invites/grafana-invites/fakegrafana/fakegrafanatest"
 )
 
 // startFake serves a fake Grafana with a few extra users and tokens and returns it with an
@@ -18,7 +19,7 @@ func TestInviteOutcomes(t *testing.T) {
 	tests := []struct {
 		name      string
 		opts      []fakegrafana.Option
-		client    func(fg *fakegrafana.TestServer) []api.Option // nil: the admin token
+		client    func(fg *fakegrafanatest.Server) []api.Option // nil: the admin token
 		req       api.InviteRequest
 		outcome   api.Outcome
 		emailSent bool
@@ -44,13 +45,13 @@ func TestInviteOutcomes(t *testing.T) {
 			err: []error{api.ErrLoginDisabled, api.ErrBadRequest}},
 		{name: "quota (403)", opts: []fakegrafana.Option{fakegrafana.WithUserQuota(2)}, req: api.InviteRequest{LoginOrEmail: "new@example.com", Role: api.RoleViewer},
 			err: []error{api.ErrQuotaReached, api.ErrForbidden}},
-		{name: "role above the caller's (403)", client: func(*fakegrafana.TestServer) []api.Option { return []api.Option{api.WithBasicAuth("ed", "pw")} },
+		{name: "role above the caller's (403)", client: func(*fakegrafanatest.Server) []api.Option { return []api.Option{api.WithBasicAuth("ed", "pw")} },
 			req: api.InviteRequest{LoginOrEmail: "new@example.com", Role: api.RoleAdmin}, err: []error{api.ErrForbidden}},
-		{name: "existing user, caller may not add (403)", client: func(*fakegrafana.TestServer) []api.Option { return []api.Option{api.WithBasicAuth("ria", "pw")} },
+		{name: "existing user, caller may not add (403)", client: func(*fakegrafanatest.Server) []api.Option { return []api.Option{api.WithBasicAuth("ria", "pw")} },
 			req: api.InviteRequest{LoginOrEmail: "dave", Role: api.RoleViewer}, err: []error{api.ErrForbidden}},
-		{name: "missing permission (403)", client: func(*fakegrafana.TestServer) []api.Option { return []api.Option{api.WithToken(editorToken)} },
+		{name: "missing permission (403)", client: func(*fakegrafanatest.Server) []api.Option { return []api.Option{api.WithToken(editorToken)} },
 			req: api.InviteRequest{LoginOrEmail: "new@example.com", Role: api.RoleViewer}, err: []error{api.ErrForbidden}},
-		{name: "invalid token (401)", client: func(*fakegrafana.TestServer) []api.Option { return []api.Option{api.WithToken("glsa_nope")} },
+		{name: "invalid token (401)", client: func(*fakegrafanatest.Server) []api.Option { return []api.Option{api.WithToken("glsa_nope")} },
 			req: api.InviteRequest{LoginOrEmail: "new@example.com", Role: api.RoleViewer}, err: []error{api.ErrUnauthorized}},
 	}
 	for _, tt := range tests {

@@ -13,13 +13,14 @@ import (
 
 	"github.com/grafana-invites/grafana-invites/api"
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
+	"github.com/grafana-invites/grafana-invites/fakegrafana/fakegrafanatest"
 )
 
 // Grafana lists invites made within one second in ascending id, not newest first (LIST-2 of
 // docs/grafana-behaviour.md). Every choice of "the newest invite of an address" must break
 // the tie by id; these tests freeze the fake's clock so that all invites share a second.
 
-func frozenFake(t *testing.T) (*fakegrafana.TestServer, *api.Client) {
+func frozenFake(t *testing.T) (*fakegrafanatest.Server, *api.Client) {
 	t.Helper()
 	at := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 	return startFake(t, fakegrafana.WithClock(func() time.Time { return at }))

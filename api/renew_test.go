@@ -13,11 +13,12 @@ import (
 
 	"github.com/grafana-invites/grafana-invites/api"
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
+	"github.com/grafana-invites/grafana-invites/fakegrafana/fakegrafanatest"
 	"github.com/grafana-invites/grafana-invites/gen"
 )
 
 // pendingPerAddress counts the fake's pending invites of org 1 by address.
-func pendingPerAddress(fg *fakegrafana.TestServer) map[string][]gen.TempUserDTO {
+func pendingPerAddress(fg *fakegrafanatest.Server) map[string][]gen.TempUserDTO {
 	return pendingByEmail(fg)
 }
 
@@ -196,15 +197,15 @@ func TestRenewStop(t *testing.T) {
 func TestRenewRereadsEachAddress(t *testing.T) {
 	for _, tt := range []struct {
 		name    string
-		second  func(fg *fakegrafana.TestServer, other *api.Client)
+		second  func(fg *fakegrafanatest.Server, other *api.Client)
 		entries int
 	}{
-		{"gone meanwhile", func(fg *fakegrafana.TestServer, other *api.Client) {
+		{"gone meanwhile", func(fg *fakegrafanatest.Server, other *api.Client) {
 			for _, inv := range fg.Invites() {
 				require.NoError(t, other.Revoke(context.Background(), inv.Code))
 			}
 		}, 0},
-		{"the listing fails", func(fg *fakegrafana.TestServer, _ *api.Client) {
+		{"the listing fails", func(fg *fakegrafanatest.Server, _ *api.Client) {
 			fg.Inject(fakegrafana.OpGetPendingOrgInvites, fakegrafana.Fault{Times: 1, Status: 500})
 		}, 1},
 	} {

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
+	"github.com/grafana-invites/grafana-invites/fakegrafana/fakegrafanatest"
 )
 
 var fast = RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}
@@ -39,9 +40,9 @@ func (w *waits) got() []time.Duration {
 	return append([]time.Duration(nil), w.d...)
 }
 
-func fakeClient(t *testing.T, opts ...Option) (*fakegrafana.TestServer, *Client) {
+func fakeClient(t *testing.T, opts ...Option) (*fakegrafanatest.Server, *Client) {
 	t.Helper()
-	fg := fakegrafana.Start(t)
+	fg := fakegrafanatest.Start(t)
 	c, err := New(fg.URL, append([]Option{WithToken(fg.Token), WithRetry(fast)}, opts...)...)
 	require.NoError(t, err)
 	return fg, c

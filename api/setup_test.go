@@ -9,6 +9,7 @@ import (
 
 	"github.com/grafana-invites/grafana-invites/api"
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
+	"github.com/grafana-invites/grafana-invites/fakegrafana/fakegrafanatest"
 	"github.com/grafana-invites/grafana-invites/gen"
 )
 
@@ -19,7 +20,7 @@ func mustInvite(t *testing.T, c *api.Client, email string, role api.Role) {
 }
 
 // pendingByEmail is the fake's pending invites of org 1, by address.
-func pendingByEmail(fg *fakegrafana.TestServer) map[string][]gen.TempUserDTO {
+func pendingByEmail(fg *fakegrafanatest.Server) map[string][]gen.TempUserDTO {
 	out := map[string][]gen.TempUserDTO{}
 	for _, inv := range fg.Invites() {
 		if inv.Status == gen.TempUserStatusInvitePending && inv.OrgID == 1 {
@@ -29,7 +30,7 @@ func pendingByEmail(fg *fakegrafana.TestServer) map[string][]gen.TempUserDTO {
 	return out
 }
 
-func startFake(t *testing.T, opts ...fakegrafana.Option) (*fakegrafana.TestServer, *api.Client) {
+func startFake(t *testing.T, opts ...fakegrafana.Option) (*fakegrafanatest.Server, *api.Client) {
 	t.Helper()
 	base := []fakegrafana.Option{
 		fakegrafana.WithOrg(2, "Second Org"),
@@ -42,7 +43,7 @@ func startFake(t *testing.T, opts ...fakegrafana.Option) (*fakegrafana.TestServe
 		fakegrafana.WithToken(fakegrafana.Token{Token: expiredToken, Name: "old", OrgID: 1, Role: gen.OrgRoleAdmin, Expired: true}),
 		fakegrafana.WithToken(fakegrafana.Token{Token: revokedToken, Name: "gone", OrgID: 1, Role: gen.OrgRoleAdmin, Revoked: true}),
 	}
-	fg := fakegrafana.Start(t, append(base, opts...)...)
+	fg := fakegrafanatest.Start(t, append(base, opts...)...)
 	return fg, newClient(t, fg.URL, api.WithToken(fg.Token), noRetry)
 }
 

@@ -28,7 +28,7 @@ func BenchmarkApplyBulk(b *testing.B) {
 		b.Run(fmt.Sprintf("concurrency=%d", conc), func(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
-				fake := fakegrafana.New()
+				fake := fakegrafana.MustNew()
 				srv := httptest.NewServer(fake)
 				for _, op := range []fakegrafana.Operation{fakegrafana.OpAddOrgInvite, fakegrafana.OpGetPendingOrgInvites} {
 					fake.Inject(op, fakegrafana.Fault{Times: 1 << 30, Delay: latency})
@@ -65,7 +65,7 @@ func BenchmarkApplyBulk(b *testing.B) {
 // BenchmarkServer compares requests per second through fakegrafana with a bare http.Handler
 // that returns the same bytes, over loopback with a plain net/http client.
 func BenchmarkServer(b *testing.B) {
-	fake := fakegrafana.New()
+	fake := fakegrafana.MustNew()
 	fakeSrv := httptest.NewServer(fake)
 	defer fakeSrv.Close()
 	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}

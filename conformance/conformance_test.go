@@ -58,7 +58,7 @@ func assertNothingPending(t *testing.T, target conformance.Target) {
 func TestSeededFakeWithoutControl(t *testing.T) {
 	data, err := os.ReadFile("seed.json")
 	require.NoError(t, err)
-	srv, err := fakegrafana.NewServer(fakegrafana.WithSeed(data))
+	srv, err := fakegrafana.New(fakegrafana.WithSeed(data))
 	require.NoError(t, err)
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
@@ -84,7 +84,7 @@ func TestSeededFakeWithoutControl(t *testing.T) {
 // TestDefaultSeedSkipsWithReasons is serve-fake with its default seed: no prerequisites, so
 // the cases that need them skip, each saying what it needs.
 func TestDefaultSeedSkipsWithReasons(t *testing.T) {
-	hs := httptest.NewServer(fakegrafana.New())
+	hs := httptest.NewServer(fakegrafana.MustNew())
 	t.Cleanup(hs.Close)
 	results, err := conformance.Run(context.Background(), conformance.Target{URL: hs.URL + "/", AdminLogin: "admin", AdminPassword: "admin", Token: fakegrafana.DefaultAdminToken})
 	require.NoError(t, err)

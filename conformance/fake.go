@@ -28,7 +28,7 @@ func Fake(version string) (Target, func(), error) {
 	if version != "" {
 		opts = append(opts, fakegrafana.WithGrafanaVersion(version))
 	}
-	srv, err := fakegrafana.NewServer(opts...)
+	srv, err := fakegrafana.New(opts...)
 	if err != nil {
 		return Target{}, nil, err
 	}

@@ -446,12 +446,12 @@ var behaviours = []behaviour{
 		assert.Equal(t, gen.TempUserStatusExpired, s.Invites()[0].Status)
 
 		for _, d := range []time.Duration{0, 14 * time.Minute} {
-			_, err := fakegrafana.NewServer(fakegrafana.WithGrafanaVersion(v), fakegrafana.WithInviteLifetime(d))
+			_, err := fakegrafana.New(fakegrafana.WithGrafanaVersion(v), fakegrafana.WithInviteLifetime(d))
 			require.Error(t, err, d)
 			assert.Contains(t, err.Error(), "under 15m0s")
 		}
-		assert.Panics(t, func() { fakegrafana.New(fakegrafana.WithInviteLifetime(time.Minute)) })
-		_, err := fakegrafana.NewServer(fakegrafana.WithInviteLifetime(15 * time.Minute))
+		assert.Panics(t, func() { fakegrafana.MustNew(fakegrafana.WithInviteLifetime(time.Minute)) })
+		_, err := fakegrafana.New(fakegrafana.WithInviteLifetime(15 * time.Minute))
 		assert.NoError(t, err)
 	}},
 	{id: "REV-1", run: func(t *testing.T, v string) {
@@ -521,9 +521,9 @@ var behaviours = []behaviour{
 	{id: "VER-1", run: func(t *testing.T, v string) {
 		s := as(v)
 		assert.Equal(t, v, s.GrafanaVersion())
-		_, err := fakegrafana.NewServer(fakegrafana.WithGrafanaVersion("8.5.0"))
+		_, err := fakegrafana.New(fakegrafana.WithGrafanaVersion("8.5.0"))
 		assert.ErrorContains(t, err, "9.0.0 and later")
-		_, err = fakegrafana.NewServer(fakegrafana.WithGrafanaVersion("eleven"))
+		_, err = fakegrafana.New(fakegrafana.WithGrafanaVersion("eleven"))
 		assert.ErrorContains(t, err, "major.minor.patch")
 	}},
 	{id: "FAKE-1", run: func(t *testing.T, v string) {

@@ -9,7 +9,7 @@ import (
 // invites past their lifetime or a login lockout past its window.
 //
 //	clock := fakegrafana.NewClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
-//	fg := fakegrafana.Start(t, fakegrafana.WithClock(clock.Now))
+//	fg := fakegrafanatest.Start(t, fakegrafana.WithClock(clock.Now))
 //	clock.Advance(24 * time.Hour)
 type Clock struct {
 	mu sync.Mutex

@@ -15,7 +15,7 @@ func TestClock(t *testing.T) {
 	assert.Equal(t, start, c.Now())
 	c.Advance(90 * time.Minute)
 	assert.Equal(t, start.Add(90*time.Minute), c.Now())
-	fg := fakegrafana.New(fakegrafana.WithClock(c.Now))
+	fg := fakegrafana.MustNew(fakegrafana.WithClock(c.Now))
 	inviteAs(t, fg, admin, `{"loginOrEmail":"a@example.com","role":"Viewer"}`, 200)
 	assert.Equal(t, start.Add(90*time.Minute), fg.Invites()[0].CreatedOn, "the fake reads it")
 }

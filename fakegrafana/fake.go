@@ -11,10 +11,11 @@
 // It implements the strict server interface generated in package gen from openapi.yaml, so
 // it cannot disagree with the client about the wire format by accident.
 //
-// A Server is an http.Handler. In tests, Start serves one on 127.0.0.1 and stops it with
-// the test:
+// A Server is an http.Handler. New returns one (MustNew panics instead of returning a
+// refused option). In tests, package fakegrafanatest serves one on 127.0.0.1 and stops it
+// with the test:
 //
-//	fg := fakegrafana.Start(t)
+//	fg := fakegrafanatest.Start(t)
 //	c, _ := api.New(fg.URL, api.WithToken(fg.Token))
 //
 // The default seed is org 1 "Main Org.", the server-admin user admin/admin (Admin of org 1)
@@ -144,24 +145,24 @@ type Server struct {
 	started       time.Time     // sweeps run at started + k·sweepEvery
 	now           func() time.Time
 	rootURL       string
-	rootURLSet    bool
 
 	handler http.Handler
 }
 
-// New returns a fake Grafana with the default seed plus what opts add. It panics when an
-// option is refused, as Grafana refuses to start (see NewServer for the error instead).
-func New(opts ...Option) *Server {
-	s, err := NewServer(opts...)
+// MustNew is New for a fixed set of options, in a test or an example: it panics when an
+// option is refused.
+func MustNew(opts ...Option) *Server {
+	s, err := New(opts...)
 	if err != nil {
 		panic(err)
 	}
 	return s
 }
 
-// NewServer is New that returns a refused option (an invite lifetime under 15 minutes, an
-// unknown Grafana version) as an error.
-func NewServer(opts ...Option) (*Server, error) {
+// New returns a fake Grafana with the default seed plus what opts add, or the error of an
+// option it refuses, as Grafana refuses to start (an invite lifetime under 15 minutes, an
+// unknown Grafana version).
+func New(opts ...Option) (*Server, error) {
 	s := &Server{
 		orgs:         map[int64]*Org{1: {ID: 1, Name: "Main Org."}},
 		tokens:       map[string]*Token{},

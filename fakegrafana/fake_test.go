@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
+	"github.com/grafana-invites/grafana-invites/fakegrafana/fakegrafanatest"
 	"github.com/grafana-invites/grafana-invites/gen"
 )
 
@@ -106,7 +107,7 @@ func seeded(opts ...fakegrafana.Option) *fakegrafana.Server {
 		fakegrafana.WithToken(fakegrafana.Token{Token: expiredToken, Name: "old", OrgID: 1, Role: gen.OrgRoleAdmin, Expired: true}),
 		fakegrafana.WithToken(fakegrafana.Token{Token: revokedToken, Name: "gone", OrgID: 1, Role: gen.OrgRoleAdmin, Revoked: true}),
 	}
-	return fakegrafana.New(append(base, opts...)...)
+	return fakegrafana.MustNew(append(base, opts...)...)
 }
 
 func authBody(msgID, msg string) string {
@@ -223,7 +224,7 @@ func TestAddInviteBinding(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := fakegrafana.New()
+			s := fakegrafana.MustNew()
 			a := serve(t, s, call{method: http.MethodPost, path: invites, auth: admin, body: tt.body, contentType: tt.contentType})
 			require.Equal(t, tt.status, a.status, a.body)
 			if tt.status == 400 {
@@ -239,7 +240,7 @@ func TestAddInviteBinding(t *testing.T) {
 
 func TestAddInviteNewInvitee(t *testing.T) {
 	t.Run("no email", func(t *testing.T) {
-		s := fakegrafana.New(fakegrafana.WithRootURL("https://grafana.example.com/sub"))
+		s := fakegrafana.MustNew(fakegrafana.WithRootURL("https://grafana.example.com/sub"))
 		a := invite(t, s, `{"loginOrEmail":"Bob@Example.com ","name":"Bob","role":"Editor","sendEmail":false}`, 200)
 		assert.JSONEq(t, msg("Created invite for Bob@Example.com "), a.body)
 		inv := s.Invites()
@@ -257,7 +258,7 @@ func TestAddInviteNewInvitee(t *testing.T) {
 		assert.Empty(t, s.Outbox())
 	})
 	t.Run("email sent", func(t *testing.T) {
-		s := fakegrafana.New()
+		s := fakegrafana.MustNew()
 		a := invite(t, s, `{"loginOrEmail":"bob@example.com","role":"Viewer","sendEmail":true}`, 200)
 		assert.JSONEq(t, msg("Sent invite to bob@example.com"), a.body)
 		inv := s.Invites()
@@ -270,12 +271,12 @@ func TestAddInviteNewInvitee(t *testing.T) {
 		assert.Equal(t, inv[0].Code, out[0].Code)
 	})
 	t.Run("sendEmail for a login that is not an address", func(t *testing.T) {
-		s := fakegrafana.New(fakegrafana.WithSMTP(false))
+		s := fakegrafana.MustNew(fakegrafana.WithSMTP(false))
 		a := invite(t, s, `{"loginOrEmail":"bob","role":"Viewer","sendEmail":true}`, 200)
 		assert.JSONEq(t, msg("Created invite for bob"), a.body)
 	})
 	t.Run("SMTP not configured: 412 after saving", func(t *testing.T) {
-		s := fakegrafana.New(fakegrafana.WithSMTP(false))
+		s := fakegrafana.MustNew(fakegrafana.WithSMTP(false))
 		a := invite(t, s, `{"loginOrEmail":"bob@example.com","role":"Viewer","sendEmail":true}`, 412)
 		assert.JSONEq(t, traced("SMTP not configured, check your grafana.ini config file's [smtp] section"), a.body)
 		inv := s.Invites()
@@ -286,7 +287,7 @@ func TestAddInviteNewInvitee(t *testing.T) {
 		assert.Empty(t, s.Outbox())
 	})
 	t.Run("duplicates are not refused", func(t *testing.T) {
-		s := fakegrafana.New()
+		s := fakegrafana.MustNew()
 		invite(t, s, `{"loginOrEmail":"bob@example.com","role":"Viewer"}`, 200)
 		invite(t, s, `{"loginOrEmail":"bob@example.com","role":"Viewer"}`, 200)
 		inv := s.Invites()
@@ -294,13 +295,13 @@ func TestAddInviteNewInvitee(t *testing.T) {
 		assert.NotEqual(t, inv[0].Code, inv[1].Code)
 	})
 	t.Run("login form disabled", func(t *testing.T) {
-		s := fakegrafana.New(fakegrafana.WithLoginFormDisabled(true))
+		s := fakegrafana.MustNew(fakegrafana.WithLoginFormDisabled(true))
 		a := invite(t, s, `{"loginOrEmail":"bob@example.com","role":"Viewer"}`, 400)
 		assert.JSONEq(t, msg("Cannot invite external user when login is disabled."), a.body)
 		assert.Empty(t, s.Invites())
 	})
 	t.Run("user quota reached", func(t *testing.T) {
-		s := fakegrafana.New(fakegrafana.WithUserQuota(1))
+		s := fakegrafana.MustNew(fakegrafana.WithUserQuota(1))
 		a := invite(t, s, `{"loginOrEmail":"bob@example.com","role":"Viewer"}`, 403)
 		assert.JSONEq(t, msg("user Quota reached"), a.body)
 		assert.Empty(t, s.Invites())
@@ -457,7 +458,7 @@ func TestRevoke(t *testing.T) {
 }
 
 func TestErrorsAreJSON(t *testing.T) {
-	s := fakegrafana.New()
+	s := fakegrafana.MustNew()
 	tests := []struct {
 		name   string
 		c      call
@@ -489,7 +490,7 @@ func TestErrorsAreJSON(t *testing.T) {
 }
 
 func TestFaults(t *testing.T) {
-	s := fakegrafana.New()
+	s := fakegrafana.MustNew()
 	s.Inject(fakegrafana.OpGetPendingOrgInvites, fakegrafana.Fault{Times: 2, Status: 503, RetryAfter: "1"})
 	s.Inject(fakegrafana.OpGetPendingOrgInvites, fakegrafana.Fault{Times: 1, Status: 429})
 	for i, want := range []int{503, 503, 429, 200, 200} {
@@ -527,7 +528,7 @@ func TestFaults(t *testing.T) {
 		assert.Equal(t, http.StatusOK, a.status)
 		assert.True(t, strings.HasPrefix(a.body, "["), a.body)
 		// Over a real connection, where headers are sent with the first write.
-		fg := fakegrafana.Start(t)
+		fg := fakegrafanatest.Start(t)
 		fg.Inject(fakegrafana.OpGetPendingOrgInvites, fakegrafana.Fault{Times: 1, Delay: time.Millisecond, AfterHandling: true})
 		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, fg.URL+"api/org/invites", nil)
 		require.NoError(t, err)
@@ -553,7 +554,7 @@ func TestFaults(t *testing.T) {
 // is refused.
 func TestLatency(t *testing.T) {
 	const latency = 30 * time.Millisecond
-	s := fakegrafana.New(fakegrafana.WithLatency(latency))
+	s := fakegrafana.MustNew(fakegrafana.WithLatency(latency))
 	for _, c := range []call{
 		{method: http.MethodGet, path: invites, auth: admin},
 		{method: http.MethodPatch, path: invites + "/abc/revoke", auth: admin},
@@ -562,12 +563,12 @@ func TestLatency(t *testing.T) {
 		a := serve(t, s, c)
 		assert.GreaterOrEqual(t, time.Since(start), latency, "%s %s answered %d early", c.method, c.path, a.status)
 	}
-	_, err := fakegrafana.NewServer(fakegrafana.WithLatency(-time.Second))
+	_, err := fakegrafana.New(fakegrafana.WithLatency(-time.Second))
 	assert.ErrorContains(t, err, "want zero or more")
 }
 
 func TestConcurrentUse(t *testing.T) {
-	fg := fakegrafana.Start(t)
+	fg := fakegrafanatest.Start(t)
 	var wg sync.WaitGroup
 	for g := range 64 {
 		wg.Add(1)
@@ -613,7 +614,7 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 func TestStartRootURL(t *testing.T) {
-	fg := fakegrafana.Start(t)
+	fg := fakegrafanatest.Start(t)
 	invite(t, fg.Server, `{"loginOrEmail":"a@b.co","role":"Viewer"}`, 200)
 	assert.True(t, strings.HasPrefix(fg.Invites()[0].URL, fg.URL+"invite/"), fg.Invites()[0].URL)
 }
@@ -622,7 +623,7 @@ func TestStartRootURL(t *testing.T) {
 // generated response type writes.
 func TestEncodedListMatchesGenerated(t *testing.T) {
 	now := time.Now()
-	s := fakegrafana.New(fakegrafana.WithClock(func() time.Time { return now }))
+	s := fakegrafana.MustNew(fakegrafana.WithClock(func() time.Time { return now }))
 	invite(t, s, `{"loginOrEmail":"a@example.com","name":"<A & B>","role":"Viewer"}`, 200)
 	invite(t, s, `{"loginOrEmail":"b@example.com","role":"Editor","sendEmail":true}`, 200)
 	got := serve(t, s, call{method: http.MethodGet, path: invites, auth: admin})
@@ -638,7 +639,7 @@ func TestEncodedListMatchesGenerated(t *testing.T) {
 }
 
 func TestSeedingAtRunTime(t *testing.T) {
-	s := fakegrafana.New()
+	s := fakegrafana.MustNew()
 	s.AddOrg(3, "Third")
 	three := s.AddToken(fakegrafana.Token{Name: "three", OrgID: 3, Role: gen.OrgRoleAdmin})
 	id := s.AddUser(fakegrafana.User{Login: "zoe", Email: "zoe@example.com", Password: "pw", Orgs: map[int64]gen.OrgRole{3: gen.OrgRoleViewer}})

@@ -28,7 +28,7 @@ func FuzzServeHTTP(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		s := fakegrafana.New() // fresh state: executions stay independent and fast
+		s := fakegrafana.MustNew() // fresh state: executions stay independent and fast
 		req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
 		if err != nil {
 			return

@@ -1,9 +1,9 @@
 package fakegrafana
 
 import (
+	"bytes"
 	"context"
 	"net/http"
-	"net/http/httptest"
 
 	"github.com/grafana-invites/grafana-invites/gen"
 )
@@ -62,8 +62,8 @@ func (s *Server) faults(next gen.StrictHandlerFunc, genID string) gen.StrictHand
 			return next(ctx, w, r, request)
 		case f.AfterHandling:
 			// Handled in full (an invite saved, say), then the answer is lost on the way back.
-			rec := httptest.NewRecorder()
-			resp, err := next(ctx, rec, r, request)
+			held := &heldResponse{}
+			resp, err := next(ctx, held, r, request)
 			if !delay(r, f.Delay) {
 				return nil, nil
 			}
@@ -71,7 +71,7 @@ func (s *Server) faults(next gen.StrictHandlerFunc, genID string) gen.StrictHand
 				writeFault(w, f)
 				return nil, nil
 			}
-			copyRecorded(w, rec)
+			held.writeTo(w)
 			return resp, err
 		}
 		if !delay(r, f.Delay) {
@@ -85,14 +85,41 @@ func (s *Server) faults(next gen.StrictHandlerFunc, genID string) gen.StrictHand
 	}
 }
 
-// copyRecorded writes what a handler wrote to rec (a refusal of the middleware) to w.
-func copyRecorded(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
-	if rec.Code == http.StatusOK && rec.Body.Len() == 0 {
-		return // nothing was written: the response object is written by gen
+// heldResponse holds what a handler writes (a refusal of the middleware) until the fault
+// decides whether it reaches the client.
+type heldResponse struct {
+	header http.Header
+	status int // 0: no status written
+	body   bytes.Buffer
+}
+
+func (h *heldResponse) Header() http.Header {
+	if h.header == nil {
+		h.header = http.Header{}
 	}
-	for k, v := range rec.Header() {
+	return h.header
+}
+
+func (h *heldResponse) WriteHeader(status int) {
+	if h.status == 0 {
+		h.status = status
+	}
+}
+
+func (h *heldResponse) Write(b []byte) (int, error) {
+	h.WriteHeader(http.StatusOK)
+	return h.body.Write(b)
+}
+
+// writeTo writes what was held to w. Nothing written (or a bare 200) writes nothing: the
+// response object is then written by gen.
+func (h *heldResponse) writeTo(w http.ResponseWriter) {
+	if (h.status == 0 || h.status == http.StatusOK) && h.body.Len() == 0 {
+		return
+	}
+	for k, v := range h.header {
 		w.Header()[k] = v
 	}
-	w.WriteHeader(rec.Code)
-	_, _ = w.Write(rec.Body.Bytes())
+	w.WriteHeader(h.status)
+	_, _ = w.Write(h.body.Bytes())
 }

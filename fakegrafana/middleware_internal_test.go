@@ -12,7 +12,7 @@ import (
 // TestChainOfAnUnknownOperation: an operation missing from the table is a 500 naming it,
 // never a silent pass (TestEveryContractOperationIsImplemented keeps the table whole).
 func TestChainOfAnUnknownOperation(t *testing.T) {
-	s := New()
+	s := MustNew()
 	called := false
 	h := s.grafanaChain(func(context.Context, http.ResponseWriter, *http.Request, any) (any, error) {
 		called = true

@@ -25,7 +25,7 @@ func TestEveryContractOperationIsImplemented(t *testing.T) {
 	for _, s := range spec {
 		op := fakegrafana.Operation(s.ID)
 		assert.Contains(t, ops, op, "operation %s of openapi.yaml is not in the fake's table", s.ID)
-		srv := fakegrafana.New()
+		srv := fakegrafana.MustNew()
 		path := "/api" + strings.ReplaceAll(s.Path, "{invitation_code}", "Q2zr6UuKDaWlJgmjE3U8w0pPBrVpTm")
 		a := serve(t, srv, call{method: s.Method, path: path, auth: admin, body: `{"loginOrEmail":"a@example.com","role":"Viewer"}`})
 		assert.NotEqual(t, http.StatusInternalServerError, a.status, a.body)

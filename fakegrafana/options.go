@@ -8,7 +8,7 @@ import (
 	"github.com/grafana-invites/grafana-invites/internal/grafanaversion"
 )
 
-// Option configures a Server in New or NewServer; a refused option is an error there.
+// Option configures a Server in New (or MustNew); a refused option is an error there.
 type Option func(*Server) error
 
 // WithOrg adds (or renames) an organisation.
@@ -127,7 +127,7 @@ func WithRootURL(u string) Option {
 		if !strings.HasSuffix(u, "/") {
 			u += "/"
 		}
-		s.rootURL, s.rootURLSet = u, true
+		s.rootURL = u
 		return nil
 	}
 }

@@ -28,7 +28,7 @@ func TestOptionsRefuse(t *testing.T) {
 		{fakegrafana.WithSeed([]byte(`{"users":[{"email":"x@example.invalid"}]}`)), "a user has no login"},
 		{fakegrafana.WithSeed([]byte(`{"users":`)), "WithSeed: unexpected end of JSON input"},
 	} {
-		_, err := fakegrafana.NewServer(tt.opt)
+		_, err := fakegrafana.New(tt.opt)
 		if tt.want == "" {
 			assert.NoError(t, err)
 		} else {
@@ -40,7 +40,7 @@ func TestOptionsRefuse(t *testing.T) {
 // TestSeedAddsUsersAndTokens: a seed's users sign in, its generated token works, and its
 // org exists for them.
 func TestSeedAddsUsersAndTokens(t *testing.T) {
-	s := fakegrafana.New(fakegrafana.WithSeed([]byte(`{
+	s := fakegrafana.MustNew(fakegrafana.WithSeed([]byte(`{
 		"orgs": [{"id": 2, "name": "Second"}],
 		"users": [{"login": "boss", "email": "boss@example.com", "password": "pw", "orgs": {"2": "Admin"}}],
 		"tokens": [{"token": "", "name": "ci", "orgId": 2, "role": "Admin"}]}`)))
@@ -52,7 +52,7 @@ func TestSeedAddsUsersAndTokens(t *testing.T) {
 // TestUpdateAndDeleteUsers: the first user can be found like any other; an edit that drops
 // the user's orgs leaves a usable empty set.
 func TestUpdateAndDeleteUsers(t *testing.T) {
-	s := fakegrafana.New(fakegrafana.WithUser(fakegrafana.User{Login: "dave", Email: "dave@example.com", Password: "pw", Orgs: map[int64]gen.OrgRole{2: gen.OrgRoleViewer}}))
+	s := fakegrafana.MustNew(fakegrafana.WithUser(fakegrafana.User{Login: "dave", Email: "dave@example.com", Password: "pw", Orgs: map[int64]gen.OrgRole{2: gen.OrgRoleViewer}}))
 	const first = "admin" // the default seed's first user
 	assert.True(t, s.UpdateUser(first, func(*fakegrafana.User) {}), "the first user")
 	assert.False(t, s.UpdateUser("nobody", func(*fakegrafana.User) {}))

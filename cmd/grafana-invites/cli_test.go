@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
+	"github.com/grafana-invites/grafana-invites/fakegrafana/fakegrafanatest"
 	"github.com/grafana-invites/grafana-invites/gen"
 )
 
@@ -32,7 +33,7 @@ var (
 // cli is a fake Grafana with a movable clock and the environment to reach it.
 type cli struct {
 	t    *testing.T
-	fg   *fakegrafana.TestServer
+	fg   *fakegrafanatest.Server
 	now  time.Time
 	vars map[string]string
 	tty  bool // stdin and stderr are terminals
@@ -51,7 +52,7 @@ func newCLI(t *testing.T, opts ...fakegrafana.Option) *cli {
 		fakegrafana.WithUser(fakegrafana.User{Login: "erin", Email: "erin@example.com", Password: "pw", Orgs: map[int64]gen.OrgRole{1: gen.OrgRoleEditor}}),
 		fakegrafana.WithUser(fakegrafana.User{Login: "dave", Email: "dave@example.com", Name: "Dave", Password: "pw", Orgs: map[int64]gen.OrgRole{}}),
 	}
-	c.fg = fakegrafana.Start(t, append(base, opts...)...)
+	c.fg = fakegrafanatest.Start(t, append(base, opts...)...)
 	c.vars = map[string]string{"GRAFANA_URL": c.fg.URL, "GRAFANA_TOKEN": c.fg.Token}
 	return c
 }

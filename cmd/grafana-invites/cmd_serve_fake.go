@@ -38,7 +38,7 @@ func listenFake(ctx context.Context, addr string, opts ...fakegrafana.Option) (s
 		return "", nil, nil, err
 	}
 	root := "http://" + reachable(ln.Addr()) + "/"
-	fake, err := fakegrafana.NewServer(append([]fakegrafana.Option{fakegrafana.WithRootURL(root)}, opts...)...)
+	fake, err := fakegrafana.New(append([]fakegrafana.Option{fakegrafana.WithRootURL(root)}, opts...)...)
 	if err != nil {
 		_ = ln.Close()
 		return "", nil, nil, err
@@ -169,7 +169,7 @@ call as a distant Grafana would, and --fault OP:STATUS[:TIMES] answers the next 
 			}
 			opts = append(opts, fakegrafana.WithSeed(data))
 		}
-		if _, err := fakegrafana.NewServer(opts...); err != nil {
+		if _, err := fakegrafana.New(opts...); err != nil {
 			return usagef("serve-fake: %v", strings.TrimPrefix(err.Error(), "fakegrafana: "))
 		}
 		root, fake, stop, err := listenFake(ctx, addr, opts...)

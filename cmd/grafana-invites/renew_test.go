@@ -11,15 +11,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
+	"github.com/grafana-invites/grafana-invites/fakegrafana/fakegrafanatest"
 	"github.com/grafana-invites/grafana-invites/gen"
 )
 
 // writes counts the requests that change something.
-func writes(fg *fakegrafana.TestServer) int {
+func writes(fg *fakegrafanatest.Server) int {
 	return fg.Calls(fakegrafana.OpAddOrgInvite) + fg.Calls(fakegrafana.OpRevokeInvite)
 }
 
-func pendingCodes(fg *fakegrafana.TestServer) map[string]string {
+func pendingCodes(fg *fakegrafanatest.Server) map[string]string {
 	out := map[string]string{}
 	for _, inv := range fg.Invites() {
 		if inv.Status == gen.TempUserStatusInvitePending {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
+	"github.com/grafana-invites/grafana-invites/fakegrafana/fakegrafanatest"
 )
 
 // syncBenchRows and syncBenchLatency are the shape of BenchmarkSync: a team of 2 000 synced
@@ -40,7 +41,7 @@ func BenchmarkSync(b *testing.B) {
 			var took time.Duration
 			for b.Loop() {
 				b.StopTimer()
-				fg := fakegrafana.Start(b, fakegrafana.WithLatency(syncBenchLatency))
+				fg := fakegrafanatest.Start(b, fakegrafana.WithLatency(syncBenchLatency))
 				vars := map[string]string{"GRAFANA_URL": fg.URL, "GRAFANA_TOKEN": fg.Token}
 				e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard,
 					getenv: func(k string) string { return vars[k] }, readFile: os.ReadFile, now: time.Now,

@@ -18,6 +18,7 @@ import (
 	grafanainvites "github.com/grafana-invites/grafana-invites"
 	"github.com/grafana-invites/grafana-invites/api"
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
+	"github.com/grafana-invites/grafana-invites/fakegrafana/fakegrafanatest"
 )
 
 func loadSpec(t *testing.T, serverURL string) (*openapi3.T, routers.Router) {
@@ -85,7 +86,7 @@ func (v *validatingTransport) RoundTrip(req *http.Request) (*http.Response, erro
 // TestFakeConformsToContract drives every documented outcome of every operation through the
 // client and validates both sides of each exchange against openapi.yaml.
 func TestFakeConformsToContract(t *testing.T) {
-	fg := fakegrafana.Start(t,
+	fg := fakegrafanatest.Start(t,
 		fakegrafana.WithOrg(2, "Second"),
 		fakegrafana.WithUser(fakegrafana.User{Login: "dave", Email: "dave@example.com", Password: "pw", Orgs: map[int64]fakegrafana.Role{2: "Viewer"}}),
 		fakegrafana.WithUser(fakegrafana.User{Login: "ed", Email: "ed@example.com", Password: "pw", Orgs: map[int64]fakegrafana.Role{1: "Editor"}, GrantAddUsers: true}),
