@@ -176,18 +176,22 @@ bench:
 	cd bench && $(NOWORK) $(GO) test -run '^$$' -bench 'ApplyBulk' -benchtime 1x -count 3 -timeout 30m . > results/bulk.txt
 	@echo "peak heap of a 100 000-invite list, before and after streaming, -count 5..."
 	$(GO) test -run '^$$' -bench 'ListPeakHeap' -benchtime 1x -count 5 -timeout 30m ./api > bench/results/memory.txt
+	@echo "the fake's cache of the encoded list, 10 000 invites listed 20 times, -count 5..."
+	$(GO) test -run '^$$' -bench 'ListCache' -benchtime 20x -count 5 -timeout 30m ./fakegrafana > bench/results/listcache.txt
 	@echo "a whole CLI sync of 2 000 rows at 20 ms latency, concurrency 16 and 64, -count 6 (about half a minute)..."
 	cd $(CLI) && $(GO) test -run '^$$' -bench 'BenchmarkSync' -benchtime 1x -count 6 -timeout 30m . > ../../bench/results/sync.txt
 	cd bench && $(NOWORK) $(GO) tool benchstat -col /impl results/micro.txt
 	cd bench && $(NOWORK) $(GO) tool benchstat results/bulk.txt
 	cd bench && $(NOWORK) $(GO) tool benchstat -col /impl results/memory.txt
 	cd bench && $(NOWORK) $(GO) tool benchstat results/sync.txt
-	cd bench && $(NOWORK) $(GO) run ./cmd/benchcheck results/micro.txt results/bulk.txt results/memory.txt results/sync.txt
+	cd bench && $(NOWORK) $(GO) tool benchstat results/listcache.txt
+	cd bench && $(NOWORK) $(GO) run ./cmd/benchcheck results/micro.txt results/bulk.txt results/memory.txt results/sync.txt results/listcache.txt
 
 ## bench-smoke: every micro-benchmark once, so that they keep working (not a measurement)
 bench-smoke:
 	cd bench && $(NOWORK) $(GO) test -run '^$$' -bench '$(BENCH_MICRO)' -benchtime 1x .
 	$(GO) test -run '^$$' -bench 'ListPeakHeap' -benchtime 1x ./api
+	$(GO) test -run '^$$' -bench 'ListCache' -benchtime 1x ./fakegrafana
 	cd $(CLI) && $(GO) test -run '^$$' -bench 'BenchmarkSync' -benchtime 1x .
 
 ## tidy-cli: go mod tidy for the CLI's module, against the working tree's library (the

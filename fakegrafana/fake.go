@@ -24,6 +24,11 @@
 // without SMTP. Tokens have Grafana's format and checksum: seed them with an empty
 // Token.Token (one is generated; AddToken returns it) or build them with TokenFromSecret.
 // The clock (WithClock) drives invite expiry, which runs as Grafana's periodic sweep.
+//
+// Options (With…) set a fake up before it serves; use them. A setting has a run-time twin
+// only where tests change it while the fake runs, as the conformance suite does between its
+// cases: SetSMTP, SetLoginFormDisabled, SetAnonymousAccess and SetUserQuota, and AddUser and
+// AddToken for identities a test creates midway. Organisations are options only (WithOrg).
 package fakegrafana
 
 import (

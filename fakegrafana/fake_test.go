@@ -639,8 +639,7 @@ func TestEncodedListMatchesGenerated(t *testing.T) {
 }
 
 func TestSeedingAtRunTime(t *testing.T) {
-	s := fakegrafana.MustNew()
-	s.AddOrg(3, "Third")
+	s := fakegrafana.MustNew(fakegrafana.WithOrg(3, "Third"))
 	three := s.AddToken(fakegrafana.Token{Name: "three", OrgID: 3, Role: gen.OrgRoleAdmin})
 	id := s.AddUser(fakegrafana.User{Login: "zoe", Email: "zoe@example.com", Password: "pw", Orgs: map[int64]gen.OrgRole{3: gen.OrgRoleViewer}})
 	assert.Equal(t, gen.OrgRoleViewer, s.Members(3)["zoe"])

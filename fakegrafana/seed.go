@@ -62,13 +62,6 @@ func (s *Server) AddToken(t Token) string {
 	return s.addTokenLocked(t)
 }
 
-// AddOrg adds an organisation at run time.
-func (s *Server) AddOrg(id int64, name string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.orgs[id] = &Org{ID: id, Name: name}
-}
-
 func (s *Server) addUserLocked(u User) int64 {
 	if u.ID == 0 {
 		u.ID = s.nextUserID
