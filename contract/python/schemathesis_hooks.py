@@ -35,9 +35,15 @@ def _grafana_accepts(case):
     # ORG-2: "Else the header X-Grafana-Org-Id; a value that is not an integer is ignored."
     # Any value of it is accepted (the request then acts on the default organisation), so it
     # decides nothing here. HTTP-1: unknown headers are ignored too.
-    if case.operation.method.upper() != "POST":
-        return True  # the list and the revoke read nothing but the header and the path
-    return _accepted_invite_form(case.body)
+    method = case.operation.method.upper()
+    if method == "POST":
+        return _accepted_invite_form(case.body)
+    if method == "PATCH":
+        # An invalid invitation code is never accepted (REV-1: 404): only a code of the
+        # contract's pattern, with a lenient header, may be answered 200.
+        code = (case.path_parameters or {}).get("invitation_code")
+        return isinstance(code, str) and 0 < len(code) <= 255 and code.isascii() and code.isalnum()
+    return True  # the list reads nothing but the header
 
 
 def _accepted_invite_form(body):
