@@ -22,7 +22,7 @@ func TestApplyListsOnlyForCreations(t *testing.T) {
 
 	revokeOnly, err := c.Plan(ctx, []api.Desired{{Email: "role@example.com", Role: api.RoleViewer}}, api.PlanOptions{Prune: true})
 	require.NoError(t, err)
-	require.Len(t, revokeOnly.Revoke, 1)
+	require.Equal(t, map[string]int{"revoke": 1, "already_invited": 1}, kinds(revokeOnly))
 	lists := fg.Calls(fakegrafana.OpGetPendingOrgInvites)
 	_, err = c.Apply(ctx, revokeOnly, api.ApplyOptions{})
 	require.NoError(t, err)
@@ -30,8 +30,7 @@ func TestApplyListsOnlyForCreations(t *testing.T) {
 
 	replaceOnly, err := c.Plan(ctx, []api.Desired{{Email: "role@example.com", Role: api.RoleEditor}}, api.PlanOptions{ReplaceRoleMismatch: true})
 	require.NoError(t, err)
-	require.Len(t, replaceOnly.Replace, 1)
-	require.Empty(t, replaceOnly.Create)
+	require.Equal(t, map[string]int{"replace": 1}, kinds(replaceOnly))
 	report, err := c.Apply(ctx, replaceOnly, api.ApplyOptions{})
 	require.NoError(t, err)
 	require.Len(t, report.Entries, 1)

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"strings"
 )
 
@@ -28,8 +27,8 @@ func (c *Client) FindPending(ctx context.Context, email string) ([]Invite, error
 }
 
 // RevokeByEmail revokes every pending invite of an address (matched as FindPending does)
-// and returns those it revoked. When some revokes fail, it returns the ones that succeeded
-// with the failures joined in the error.
+// and returns those it revoked; an invite gone meanwhile (404) counts as revoked. When some
+// revokes fail, it returns the ones that succeeded with the failures joined in the error.
 func (c *Client) RevokeByEmail(ctx context.Context, email string) ([]Invite, error) {
 	ctx, release := c.bound(ctx) // WithTimeout bounds the list and every revoke together
 	defer release()
@@ -69,18 +68,4 @@ func splitByRole(invites []Invite, role Role) (same, other []Invite) {
 		}
 	}
 	return same, other
-}
-
-// revokeAll revokes invites one by one and returns those revoked, with the failures joined.
-func (c *Client) revokeAll(ctx context.Context, invites []Invite) ([]Invite, error) {
-	var revoked []Invite
-	var errs []error
-	for _, inv := range invites {
-		if err := c.Revoke(ctx, inv.Code); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		revoked = append(revoked, inv)
-	}
-	return revoked, errors.Join(errs...)
 }

@@ -104,14 +104,14 @@ func New(grafanaURL string, opts ...Option) (*Client, error) {
 	}
 	for _, opt := range opts {
 		if opt == nil {
-			return nil, errors.New("grafana: New: nil Option")
+			return nil, errorf("New: nil Option")
 		}
 		if err := opt(&cfg); err != nil {
-			return nil, fmt.Errorf("grafana: New: %w", err)
+			return nil, errorf("New: %w", err)
 		}
 	}
 	if cfg.hasToken && cfg.hasBasic {
-		return nil, errors.New("grafana: New: both a token (WithToken) and basic auth (WithBasicAuth) were given; pass one kind of credentials")
+		return nil, errorf("New: both a token (WithToken) and basic auth (WithBasicAuth) were given; pass one kind of credentials")
 	}
 	hc := &http.Client{}
 	if cfg.httpClient != nil {
@@ -121,7 +121,7 @@ func New(grafanaURL string, opts ...Option) (*Client, error) {
 	hc.CheckRedirect = checkRedirect(hc.CheckRedirect)
 	g, err := gen.NewClient(server, gen.WithHTTPClient(hc))
 	if err != nil {
-		return nil, fmt.Errorf("grafana: New: %w", err)
+		return nil, errorf("New: %w", err)
 	}
 	editors := []gen.RequestEditorFn{headerEditor(cfg.userAgent)}
 	auth := "none"
@@ -160,7 +160,7 @@ func New(grafanaURL string, opts ...Option) (*Client, error) {
 // "/api"; trailing slashes are dropped before "/api/" is added.
 func apiBase(raw string) (string, error) {
 	if strings.TrimSpace(raw) == "" {
-		return "", errors.New("grafana: New: the Grafana URL is empty")
+		return "", errorf("New: the Grafana URL is empty")
 	}
 	shown := safeURL(raw)
 	u, err := url.Parse(raw)
@@ -169,30 +169,30 @@ func apiBase(raw string) (string, error) {
 		if errors.As(err, &ue) {
 			err = ue.Err // url.Error repeats the input, which may hold credentials
 		}
-		return "", fmt.Errorf("grafana: New: the Grafana URL %q cannot be parsed: %s", shown, scrubURLParts(raw, err.Error()))
+		return "", errorf("New: the Grafana URL %q cannot be parsed: %s", shown, scrubURLParts(raw, err.Error()))
 	}
 	switch {
 	case u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https":
-		return "", fmt.Errorf("grafana: New: the Grafana URL has scheme %q; want http or https", printable(u.Scheme, 20))
+		return "", errorf("New: the Grafana URL has scheme %q; want http or https", printable(u.Scheme, 20))
 	case u.Scheme == "" || u.Opaque != "" || u.Host == "" && !strings.HasPrefix(raw[len(u.Scheme)+1:], "//"):
-		return "", fmt.Errorf("grafana: New: the Grafana URL %q is not absolute; want http(s)://host[:port][/path]", shown)
+		return "", errorf("New: the Grafana URL %q is not absolute; want http(s)://host[:port][/path]", shown)
 	case u.User != nil:
-		return "", errors.New("grafana: New: the Grafana URL holds credentials; pass them with WithBasicAuth or WithToken instead")
+		return "", errorf("New: the Grafana URL holds credentials; pass them with WithBasicAuth or WithToken instead")
 	case u.Hostname() == "":
-		return "", fmt.Errorf("grafana: New: the Grafana URL %q has no host", shown)
+		return "", errorf("New: the Grafana URL %q has no host", shown)
 	case u.RawQuery != "" || u.ForceQuery:
-		return "", errors.New("grafana: New: the Grafana URL has a query; pass the root URL only")
+		return "", errorf("New: the Grafana URL has a query; pass the root URL only")
 	case u.Fragment != "" || strings.Contains(raw, "#"):
-		return "", errors.New("grafana: New: the Grafana URL has a fragment; pass the root URL only")
+		return "", errorf("New: the Grafana URL has a fragment; pass the root URL only")
 	}
 	if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return "", fmt.Errorf("grafana: New: the Grafana URL %q has port %s; want 1 to 65535", shown, printable(p, 12))
+			return "", errorf("New: the Grafana URL %q has port %s; want 1 to 65535", shown, printable(p, 12))
 		}
 	}
 	for _, seg := range strings.Split(u.Path, "/") {
 		if seg == "." || seg == ".." {
-			return "", fmt.Errorf("grafana: New: the Grafana URL %q has a %q path segment; pass the path as Grafana serves it", shown, seg)
+			return "", errorf("New: the Grafana URL %q has a %q path segment; pass the path as Grafana serves it", shown, seg)
 		}
 	}
 	p := strings.TrimRight(u.EscapedPath(), "/")

@@ -89,4 +89,20 @@
 // build the missing parts on top of the three operations. EnsureInvited never creates a
 // second pending invite for an address, even when called concurrently through one Client,
 // and returns the invite with its code and URL.
+//
+// # Plans
+//
+// Every batch is a Plan, a list of typed actions for one organisation (invite, replace,
+// revoke, renew), made by Plan (a desired state), PlanRenew or PlanRevoke, or by hand.
+// Apply carries out any plan, with bounded concurrency, progress and a graceful stop, and
+// reports per action in one Report; a dry run or a confirmation shows the plan, so what is
+// shown is what is done. EnsureInvited and Apply take the same steps: one reads Grafana's
+// answer to an invite, one treats a revoke's 404 as done.
+//
+// # Errors
+//
+// Every error of this package starts with "grafana: " once; a wrapping workflow adds its
+// context after it ("grafana: bob@example.com: POST …: 403 Forbidden"). Test them with
+// errors.Is against the sentinels and errors.As for *APIError and *ValidationError, never
+// by their text.
 package api

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strconv"
 
@@ -49,7 +48,7 @@ func OrgIDEditor(id int64) gen.RequestEditorFn {
 	value := strconv.FormatInt(id, 10)
 	return func(_ context.Context, req *http.Request) error {
 		if id < 1 {
-			return fmt.Errorf("grafana: OrgIDEditor: organisation id %d; want 1 or more", id)
+			return errorf("OrgIDEditor: organisation id %d; want 1 or more", id)
 		}
 		req.Header.Set(orgIDHeader, value)
 		return nil

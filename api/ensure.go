@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
-	"fmt"
 )
 
 // EnsureRequest is what EnsureInvited makes true.
@@ -27,10 +25,10 @@ type EnsureResult struct {
 	Pending []Invite
 	// UserID is the existing user added (OutcomeUserAdded).
 	UserID int64
-	// EmailNotSent reports that SendEmail was asked but Grafana has no SMTP: the invite
-	// exists all the same (hand its URL over), or, with OutcomeUserAdded, the user was added
-	// without being told.
-	EmailNotSent bool
+	// EmailSent reports that Grafana emailed the invite (or told the user added). With
+	// SendEmail asked and EmailSent false, Grafana has no SMTP: the invite exists all the
+	// same (hand its URL over), or the user was added without being told.
+	EmailSent bool
 }
 
 // EnsureInvited makes sure an address is invited with a role, idempotently:
@@ -60,7 +58,7 @@ func (c *Client) EnsureInvited(ctx context.Context, req EnsureRequest) (*EnsureR
 	key := NormalizeEmail(req.LoginOrEmail)
 	unlock, err := c.locks.lock(ctx, key)
 	if err != nil {
-		return nil, fmt.Errorf("grafana: waiting for another call inviting %s: %w", req.LoginOrEmail, err)
+		return nil, errorf("waiting for another call inviting %s: %w", req.LoginOrEmail, err)
 	}
 	defer unlock()
 
@@ -79,7 +77,7 @@ func (c *Client) EnsureInvited(ctx context.Context, req EnsureRequest) (*EnsureR
 		}
 		revoked, err := c.revokeAll(ctx, other)
 		if err != nil {
-			return &EnsureResult{Outcome: OutcomeRoleMismatch, Pending: other}, fmt.Errorf("grafana: replacing the invites of %s: %w", req.LoginOrEmail, err)
+			return &EnsureResult{Outcome: OutcomeRoleMismatch, Pending: other}, errorf("replacing the invites of %s: %w", req.LoginOrEmail, err)
 		}
 		other, replaced = revoked, true
 	}
@@ -94,33 +92,27 @@ func (c *Client) EnsureInvited(ctx context.Context, req EnsureRequest) (*EnsureR
 // createLocked POSTs an invite whose address is locked, and finds the invite it created.
 // before are the address's pending invites before the POST.
 func (c *Client) createLocked(ctx context.Context, req InviteRequest, before []Invite) (*EnsureResult, error) {
-	out, err := c.Invite(ctx, req)
-	emailNotSent := false
+	post := c.postInvite(ctx, req)
 	switch {
-	case errors.Is(err, ErrAlreadyMember):
-		return &EnsureResult{Outcome: OutcomeAlreadyMember}, nil
-	case errors.Is(err, ErrSMTPNotConfigured):
-		emailNotSent, err = true, nil // the invite was saved
-	case err != nil && !mayHaveBeenHandled(err):
-		return nil, err
-	case err == nil && out.Outcome == OutcomeUserAdded:
-		return &EnsureResult{Outcome: OutcomeUserAdded, UserID: out.UserID, EmailNotSent: out.NotifyFailed}, nil
+	case post.outcome == OutcomeAlreadyMember || post.outcome == OutcomeUserAdded:
+		return &EnsureResult{Outcome: post.outcome, UserID: post.userID, EmailSent: post.emailSent}, nil
+	case post.err != nil && !mayHaveBeenHandled(post.err):
+		return nil, post.err
 	}
-	postErr := err
 	inv, lerr := c.findCreated(ctx, req, before)
 	switch {
 	case inv != nil:
-		return &EnsureResult{Outcome: OutcomeInvited, Invite: inv, EmailNotSent: emailNotSent}, nil
-	case postErr != nil && lerr != nil:
+		return &EnsureResult{Outcome: OutcomeInvited, Invite: inv, EmailSent: post.emailSent}, nil
+	case post.err != nil && lerr != nil:
 		// Neither the POST's answer nor the list says whether Grafana saved the invite.
-		return nil, fmt.Errorf("grafana: inviting %s: the answer was lost and listing to check failed; the invite may have been saved, list before inviting again: %w",
-			req.LoginOrEmail, errors.Join(postErr, lerr))
-	case postErr != nil:
-		return nil, postErr // the list shows nothing was saved: the POST failed
+		return nil, errorf("inviting %s: the answer was lost and listing to check failed; the invite may have been saved, list before inviting again: %w",
+			req.LoginOrEmail, joined(post.err, lerr))
+	case post.err != nil:
+		return nil, post.err // the list shows nothing was saved: the POST failed
 	case lerr != nil:
-		return nil, fmt.Errorf("grafana: invited %s, but listing the pending invites to find it failed: %w", req.LoginOrEmail, lerr)
+		return nil, errorf("invited %s, but listing the pending invites to find it failed: %w", req.LoginOrEmail, lerr)
 	}
-	return nil, fmt.Errorf("%w: invited %s, but the invite is not in the pending list", ErrInvalidResponse, req.LoginOrEmail)
+	return nil, errorf("%w: invited %s, but the invite is not in the pending list", ErrInvalidResponse, req.LoginOrEmail)
 }
 
 // findCreated lists the pending invites and returns the newest one of req's address and

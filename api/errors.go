@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -47,12 +46,13 @@ type APIError struct { //nolint:revive // APIError is the documented name (error
 }
 
 // Error reports the request, the status and Grafana's message; never credentials.
-func (e *APIError) Error() string {
+func (e *APIError) Error() string { return prefix + e.bareMessage() }
+
+func (e *APIError) bareMessage() string {
 	if e.match != nil {
-		return "grafana: " + e.Message
+		return e.Message
 	}
 	var b strings.Builder
-	b.WriteString("grafana: ")
 	if e.Method != "" {
 		b.WriteString(e.Method + " " + e.URL + ": ")
 	}
@@ -127,19 +127,19 @@ var (
 )
 
 // ErrInvalidInput is matched by every *ValidationError: the call was refused before any I/O.
-var ErrInvalidInput = errors.New("grafana: invalid input")
+var ErrInvalidInput error = &pkgError{text: "invalid input"}
 
 // ErrInvalidResponse is matched by errors about a 2xx answer whose body is not what Grafana
 // sends (not JSON, wrong shape): usually a proxy or a wrong URL.
-var ErrInvalidResponse = errors.New("grafana: invalid response")
+var ErrInvalidResponse error = &pkgError{text: "invalid response"}
 
 // ErrOrgMismatch is matched when a client made for one organisation (WithOrgID) is
 // answered with another's invites: Grafana answers a server admin who is not a member of
 // the organisation asked for in org −1, across every organisation. Nothing is acted on.
-var ErrOrgMismatch = errors.New("grafana: the answer is for another organisation")
+var ErrOrgMismatch error = &pkgError{text: "the answer is for another organisation"}
 
 // ErrResponseTooLarge is matched when a successful answer exceeds WithMaxResponseBytes.
-var ErrResponseTooLarge = errors.New("grafana: response body too large")
+var ErrResponseTooLarge error = &pkgError{text: "response body too large"}
 
 // ValidationError reports an argument refused before any request was sent.
 type ValidationError struct {
@@ -149,9 +149,9 @@ type ValidationError struct {
 	Problem string
 }
 
-func (e *ValidationError) Error() string {
-	return "grafana: invalid " + e.Field + ": " + e.Problem
-}
+func (e *ValidationError) Error() string { return prefix + e.bareMessage() }
+
+func (e *ValidationError) bareMessage() string { return "invalid " + e.Field + ": " + e.Problem }
 
 // Is makes every ValidationError match ErrInvalidInput.
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInput }

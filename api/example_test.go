@@ -51,8 +51,8 @@ func ExampleClient_EnsureInvited() {
 	}
 	// Output:
 	// bob@example.com invited - hand over true
-	// bob@example.com already invited - hand over true
-	// erin@example.com already a member
+	// bob@example.com already_invited - hand over true
+	// erin@example.com already_member
 }
 
 // FindPending and RevokeByEmail work by address; Grafana's API only knows codes.
@@ -96,7 +96,9 @@ func ExampleClient_Plan() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(plan.Changes(), "changes:", len(plan.Create), "to invite,", len(plan.Revoke), "to revoke")
+	for _, a := range plan.Actions { // what Apply will do, and nothing else
+		fmt.Println(a.Kind, a.Email, a.Role)
+	}
 
 	report, err := c.Apply(ctx, plan, api.ApplyOptions{Concurrency: 8})
 	if err != nil {
@@ -107,7 +109,9 @@ func ExampleClient_Plan() {
 		fmt.Println(e.Email, e.Outcome)
 	}
 	// Output:
-	// 3 changes: 2 to invite, 1 to revoke
+	// invite alice@example.com Viewer
+	// invite bob@example.com Editor
+	// revoke gone@example.com Viewer
 	// alice@example.com invited
 	// bob@example.com invited
 	// gone@example.com revoked
@@ -201,21 +205,27 @@ func ExampleClient_Revoke_validation() {
 	// true
 }
 
-// Renew replaces invites about to lapse: a new invite first, then the old one revoked.
-func ExampleClient_Renew() {
+// PlanRenew plans the renewal of invites about to lapse; Apply makes the new invite first,
+// then revokes the old one.
+func ExampleClient_PlanRenew() {
 	c, stop := newExampleClient()
 	defer stop()
 	ctx := context.Background()
 	_, _ = c.Invite(ctx, api.InviteRequest{LoginOrEmail: "bob@example.com", Role: api.RoleViewer})
 
 	// In real use: time.Now().Add(-20 * time.Hour), the invites 20 hours old or more.
-	report, err := c.Renew(ctx, api.RenewOptions{CreatedBefore: time.Now().Add(time.Minute)})
+	plan, err := c.PlanRenew(ctx, api.RenewOptions{CreatedBefore: time.Now().Add(time.Minute)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	report, err := c.Apply(ctx, plan, api.ApplyOptions{})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	for _, e := range report.Entries {
-		fmt.Println(e.Email, e.Outcome, e.New.Code != e.Old.Code)
+		fmt.Println(e.Email, e.Outcome, e.Invite.Code != e.Revoked[0].Code)
 	}
 	// Output:
 	// bob@example.com renewed true

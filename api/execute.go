@@ -84,7 +84,7 @@ func (c *Client) do(ctx context.Context, k call, out any) error {
 			return wrap(&k, &s, err) // no time left to wait: the last error now, not a timeout later
 		}
 		if werr := c.wait(ctx, wait); werr != nil {
-			return fmt.Errorf("grafana: %s: %w after attempt %d: %w", where(&k, &s), werr, attempt, wrap(&k, &s, err))
+			return errorf("%s: %w after attempt %d: %w", where(&k, &s), werr, attempt, wrap(&k, &s, err))
 		}
 	}
 }
@@ -124,7 +124,7 @@ func where(k *call, s *sent) string {
 func wrap(k *call, s *sent, err error) error {
 	var te *transportError
 	if errors.As(err, &te) {
-		return fmt.Errorf("grafana: %s: %w", where(k, s), err)
+		return errorf("%s: %w", where(k, s), err)
 	}
 	return err
 }
@@ -145,11 +145,11 @@ func (c *Client) attempt(ctx context.Context, k *call, s *sent, editors []gen.Re
 	}
 	if err := c.decodeAnswer(resp, out); err != nil {
 		if errors.Is(err, ErrResponseTooLarge) {
-			return resp.StatusCode, fmt.Errorf("grafana: %s: %w: more than %d bytes (see WithMaxResponseBytes)", where(k, s), ErrResponseTooLarge, c.maxBody)
+			return resp.StatusCode, errorf("%s: %w: more than %d bytes (see WithMaxResponseBytes)", where(k, s), ErrResponseTooLarge, c.maxBody)
 		}
 		var ib *invalidBody
 		if errors.As(err, &ib) {
-			return resp.StatusCode, fmt.Errorf("grafana: %s: %w: status %d: %s (Content-Type %q)",
+			return resp.StatusCode, errorf("%s: %w: status %d: %s (Content-Type %q)",
 				where(k, s), ErrInvalidResponse, resp.StatusCode, k.redact().scrub(ib.problem), printable(resp.Header.Get("Content-Type"), 60))
 		}
 		return resp.StatusCode, newTransportError(fmt.Errorf("reading the response body: %w", k.redact().scrubError(err)))
@@ -166,14 +166,14 @@ func sendError(k *call, s *sent, err error) error {
 	var ue *url.Error
 	switch {
 	case errors.As(err, &ee):
-		return fmt.Errorf("grafana: request editor %d (WithRequestEditor): %w", ee.index, redact.scrubError(ee.err))
+		return errorf("request editor %d (WithRequestEditor): %w", ee.index, redact.scrubError(ee.err))
 	case s.req == nil:
-		return fmt.Errorf("grafana: %s: building the request: %w", where(k, s), redact.scrubError(err))
+		return errorf("%s: building the request: %w", where(k, s), redact.scrubError(err))
 	case !errors.As(err, &ue):
 		return redact.scrubError(err) // the credentials' editor refused the request
 	}
 	if re, ok := asRedirectError(err); ok {
-		return fmt.Errorf("grafana: %s: %s", where(k, s), redact.scrub(re.Error()))
+		return errorf("%s: %s", where(k, s), redact.scrub(re.Error()))
 	}
 	te := newTransportError(err)
 	te.err = redact.scrubError(te.err)

@@ -32,17 +32,14 @@ type InviteResult struct {
 	// matched an existing Grafana user, who was added to the organisation directly; no
 	// invite exists).
 	Outcome Outcome
-	// EmailSent reports that Grafana sent the invitation email (OutcomeInvited only).
-	// Without it, hand the invite's URL over yourself (see FindPending).
+	// EmailSent reports that Grafana sent the invitation email, or told the existing user
+	// added (with SendEmail). Without it, hand the invite's URL over yourself (see
+	// FindPending).
 	EmailSent bool
 	// UserID is the id of the existing user added (OutcomeUserAdded only).
 	UserID int64
 	// Message is Grafana's message, e.g. "Created invite for bob@example.com".
 	Message string
-	// NotifyFailed reports an existing user added (OutcomeUserAdded) whose notification
-	// email, asked for with SendEmail, failed: Grafana's 500 "Failed to send email
-	// invited_to_org" comes after the user was added. UserID is then unknown (0).
-	NotifyFailed bool
 }
 
 // Invite invites req.LoginOrEmail to the client's organisation (POST /api/org/invites), or
@@ -53,7 +50,9 @@ type InviteResult struct {
 // invite idempotently. The answer carries no invitation code; FindPending finds it.
 //
 // An existing user whose notification email fails (SendEmail on a Grafana without SMTP)
-// was added all the same: that 500 is OutcomeUserAdded with NotifyFailed, not an error.
+// was added all the same: Grafana's 500 "Failed to send email invited_to_org", which comes
+// after the user was added, is OutcomeUserAdded without EmailSent (and UserID unknown, 0),
+// not an error.
 //
 // Errors to expect: ErrAlreadyMember and ErrSMTPNotConfigured (412; with the latter the
 // invite WAS saved), ErrForbidden (a role above the caller's, ErrQuotaReached),
@@ -71,14 +70,14 @@ func (c *Client) Invite(ctx context.Context, req InviteRequest) (*InviteResult, 
 	if err := c.do(ctx, call{op: opAddOrgInvite, send: send}, &out); err != nil {
 		var ae *APIError
 		if errors.As(err, &ae) && ae.StatusCode == http.StatusInternalServerError && ae.Message == msgNotifyFailed {
-			return &InviteResult{Outcome: OutcomeUserAdded, Message: ae.Message, NotifyFailed: true}, nil
+			return &InviteResult{Outcome: OutcomeUserAdded, Message: ae.Message}, nil
 		}
 		return nil, err
 	}
 	res := &InviteResult{Outcome: OutcomeInvited, Message: out.Message}
 	switch {
 	case out.UserID != nil:
-		res.Outcome, res.UserID = OutcomeUserAdded, *out.UserID
+		res.Outcome, res.UserID, res.EmailSent = OutcomeUserAdded, *out.UserID, req.SendEmail
 	case strings.HasPrefix(out.Message, "Sent invite"):
 		res.EmailSent = true
 	}

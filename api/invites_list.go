@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 
 	"github.com/grafana-invites/grafana-invites/gen"
@@ -38,7 +37,7 @@ func (c *Client) checkOrg(l []Invite) error {
 	}
 	for _, inv := range l {
 		if inv.OrgID != c.orgID {
-			return fmt.Errorf("%w: asked for organisation %d, Grafana listed an invite of organisation %d; "+
+			return errorf("%w: asked for organisation %d, Grafana listed an invite of organisation %d; "+
 				"the credentials are not a member of organisation %d (a server admin outside an organisation "+
 				"is answered for every organisation): add them to organisation %d", ErrOrgMismatch, c.orgID, inv.OrgID, c.orgID, c.orgID)
 		}

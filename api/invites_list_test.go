@@ -12,6 +12,7 @@ import (
 
 	"github.com/grafana-invites/grafana-invites/api"
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
+	"github.com/grafana-invites/grafana-invites/gen"
 )
 
 func TestListPendingThroughClient(t *testing.T) {
@@ -39,7 +40,7 @@ func TestListPendingThroughClient(t *testing.T) {
 	got := l[1]
 	assert.Equal(t, "a@example.com", got.Email)
 	assert.Equal(t, api.RoleEditor, got.Role)
-	assert.Equal(t, api.StatusPending, got.Status)
+	assert.Equal(t, gen.TempUserStatusInvitePending, got.Status)
 	assert.Equal(t, "N", got.Name)
 	assert.Equal(t, int64(1), got.OrgID)
 	assert.Len(t, got.Code, 30)

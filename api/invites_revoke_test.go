@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grafana-invites/grafana-invites/api"
+	"github.com/grafana-invites/grafana-invites/gen"
 )
 
 // startFake serves a fake Grafana with a few extra users and tokens and returns it with an
@@ -26,7 +27,7 @@ func TestRevokeThroughClient(t *testing.T) {
 	assert.ErrorIs(t, c.Revoke(ctx, theirs), api.ErrForbidden)
 	require.NoError(t, c.Revoke(ctx, mine))
 	require.NoError(t, c.Revoke(ctx, mine), "revoking again succeeds")
-	assert.Equal(t, api.StatusRevoked, fg.Invites()[0].Status)
+	assert.Equal(t, gen.TempUserStatusRevoked, fg.Invites()[0].Status)
 	l, err := c.ListPending(ctx)
 	require.NoError(t, err)
 	assert.Empty(t, l)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/grafana-invites/grafana-invites/gen"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -66,7 +67,7 @@ func largeList(n int) []byte {
 		code := fmt.Sprintf("%030d", i)
 		list[i] = Invite{ID: int64(i + 1), OrgID: 1, Name: "Person " + strconv.Itoa(i), Email: "person" + strconv.Itoa(i) + "@example.com",
 			Role: RoleViewer, InvitedByLogin: "admin", InvitedByEmail: "admin@example.com", InvitedByName: "Admin",
-			Code: code, Status: StatusPending, URL: "https://grafana.example.com/invite/" + code, EmailSentOn: at, CreatedOn: at}
+			Code: code, Status: gen.TempUserStatusInvitePending, URL: "https://grafana.example.com/invite/" + code, EmailSentOn: at, CreatedOn: at}
 	}
 	b, err := json.Marshal(list)
 	if err != nil {

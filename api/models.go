@@ -21,18 +21,6 @@ const (
 // anyone holding it, or its URL, can join the organisation.
 type Invite = gen.TempUserDTO
 
-// InviteStatus is the state of an invite.
-type InviteStatus = gen.TempUserStatus
-
-// The states of an invite. Only pending invites are listed.
-const (
-	StatusSignUpStarted InviteStatus = gen.TempUserStatusSignUpStarted
-	StatusPending       InviteStatus = gen.TempUserStatusInvitePending
-	StatusCompleted     InviteStatus = gen.TempUserStatusCompleted
-	StatusRevoked       InviteStatus = gen.TempUserStatusRevoked
-	StatusExpired       InviteStatus = gen.TempUserStatusExpired
-)
-
 // ParseRole returns the role named s, ignoring case and surrounding spaces ("viewer",
 // " ADMIN "). Anything else is a *ValidationError.
 func ParseRole(s string) (Role, error) {

@@ -71,8 +71,13 @@ func TestTiesAreBrokenByID(t *testing.T) {
 		}
 		plan, err := c.Plan(ctx, []api.Desired{{Email: "bob@example.com", Role: api.RoleViewer}}, api.PlanOptions{Prune: true})
 		require.NoError(t, err)
-		assert.Equal(t, []int64{3}, ids(plan.Unchanged))
-		assert.ElementsMatch(t, []int64{1, 2}, ids(plan.Revoke))
+		require.Len(t, plan.Unchanged, 1)
+		assert.Equal(t, int64(3), plan.Unchanged[0].Invite.ID)
+		var revoked []api.Invite
+		for _, a := range plan.Actions {
+			revoked = append(revoked, a.Old...)
+		}
+		assert.ElementsMatch(t, []int64{1, 2}, ids(revoked))
 	})
 	t.Run("EnsureInvited finds the invite it created among new ones", func(t *testing.T) {
 		fg, _ := frozenFake(t)

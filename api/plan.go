@@ -2,8 +2,8 @@ package api
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"sort"
 )
 
 // Desired is one address of a desired state: it should hold a pending invite with Role (or
@@ -17,56 +17,82 @@ type Desired struct {
 // PlanOptions tune Plan.
 type PlanOptions struct {
 	// Prune revokes pending invites of addresses absent from the desired state, and older
-	// duplicates of a kept invite. Without it they are only reported (Plan.Stale).
+	// duplicates of a kept invite. Without it they are left as they are (OutcomeStale).
 	Prune bool
 	// ReplaceRoleMismatch revokes pending invites whose role differs from the desired one and
-	// invites anew. Without it they are only reported (Plan.Mismatched).
+	// invites anew. Without it they are left as they are (OutcomeRoleMismatch).
 	ReplaceRoleMismatch bool
-	// SendEmail asks Grafana to email the new invites.
+	// SendEmail asks Grafana to email the new invites (Plan.SendEmail).
 	SendEmail bool
 	// Members are addresses known to belong to the organisation already (for instance
 	// Report.Members of an earlier Apply): nothing is planned for them. Grafana's invites API
-	// cannot tell members apart before a POST; without this, a member is planned as a
-	// creation and Apply reports it as already a member, changing nothing.
+	// cannot tell members apart before a POST; without this, a member is planned as an
+	// invite and Apply reports it as already a member, changing nothing.
 	Members []string
 }
 
-// RoleMismatch is a desired address whose pending invites have another role.
-type RoleMismatch struct {
-	Desired Desired
-	Pending []Invite
+// ActionKind is what an action does; its value is the token JSON carries.
+type ActionKind string
+
+// The kinds of action.
+const (
+	// ActionInvite invites the address.
+	ActionInvite ActionKind = "invite"
+	// ActionReplace revokes the address's pending invites with another role (Old), then
+	// invites it with Role.
+	ActionReplace ActionKind = "replace"
+	// ActionRevoke revokes one pending invite (Old[0]).
+	ActionRevoke ActionKind = "revoke"
+	// ActionRenew invites the address anew, then, once the new invite is pending, revokes
+	// its old ones (Old).
+	ActionRenew ActionKind = "renew"
+)
+
+// Action is one change of a plan, for one address.
+type Action struct {
+	Kind ActionKind `json:"kind"`
+	// Email is the address, compared as NormalizeEmail does and sent as it is.
+	Email string `json:"email"`
+	// Role is the role of the invite made (invite, replace, renew) or revoked (revoke).
+	Role Role `json:"role"`
+	// Name is sent with a new invite.
+	Name string `json:"name,omitempty"`
+	// Old are the pending invites the action revokes: the one of a revoke, those with
+	// another role of a replace, those renewed.
+	Old []Invite `json:"old,omitempty"`
 }
 
-// Plan is what Apply would do to reach a desired state. Planning sends nothing but one list
-// request: a dry run is a Plan that is not applied.
+// Plan is what Apply does: its Actions, and nothing else. Dry runs and confirmations show a
+// plan; applying it changes exactly what it lists. Plans are made by Plan (a desired
+// state), PlanRenew and PlanRevoke; one made by hand (say, to invite addresses whether or
+// not they are pending) is checked by Apply before anything is sent.
+//
+// A plan is plain data: it can be saved as JSON and applied later, by a process that
+// checks first that Pending still holds.
 type Plan struct {
-	// Create are the addresses to invite.
-	Create []Desired
-	// Replace are the role mismatches to revoke and invite anew (ReplaceRoleMismatch).
-	Replace []RoleMismatch
-	// Revoke are the pending invites to revoke (Prune).
-	Revoke []Invite
-	// Unchanged are the pending invites that already match.
-	Unchanged []Invite
-	// Members are desired addresses known to be members: nothing to do.
-	Members []Desired
-	// Mismatched are role mismatches left as they are (without ReplaceRoleMismatch).
-	Mismatched []RoleMismatch
-	// Stale are pending invites that Prune would revoke, left as they are.
-	Stale []Invite
+	// Actions are the changes, by address.
+	Actions []Action `json:"actions"`
+	// Unchanged are the addresses and invites the plan leaves as they are, each with why
+	// (OutcomeAlreadyInvited, OutcomeAlreadyMember, OutcomeRoleMismatch, OutcomeStale, or
+	// OutcomeFailed for what cannot be done, such as a code no pending invite has). Apply
+	// reports them as they are.
+	Unchanged []ReportEntry `json:"unchanged,omitempty"`
+	// SendEmail asks Grafana to email the invites the plan makes.
+	SendEmail bool `json:"sendEmail"`
 	// Pending is the list the plan was made from: every pending invite of the organisation
-	// at the time, as Grafana listed them. A saved plan can be checked against it later.
-	Pending []Invite
-
-	sendEmail bool
+	// at the time, as Grafana listed them.
+	Pending []Invite `json:"pending"`
 }
 
 // Changes counts the actions Apply would take.
-func (p *Plan) Changes() int { return len(p.Create) + len(p.Replace) + len(p.Revoke) }
+func (p *Plan) Changes() int { return len(p.Actions) }
 
-// Plan compares a desired state with the pending invites and says what Apply would do.
-// Addresses are compared case-insensitively; an address given twice with different roles,
-// an empty address or an unknown role is a *ValidationError naming the entry.
+// Plan compares a desired state with the pending invites and says what Apply would do:
+// invite the addresses without a pending invite, replace (ReplaceRoleMismatch) or keep
+// those pending with another role, revoke (Prune) or keep the invites of addresses absent
+// from it. Addresses are compared case-insensitively; an address given twice with
+// different roles, an empty address or an unknown role is a *ValidationError naming the
+// entry. Planning sends one list request and nothing else.
 func (c *Client) Plan(ctx context.Context, desired []Desired, opts PlanOptions) (*Plan, error) {
 	want, order, err := normalizeDesired(desired)
 	if err != nil {
@@ -80,21 +106,16 @@ func (c *Client) Plan(ctx context.Context, desired []Desired, opts PlanOptions) 
 	for _, m := range opts.Members {
 		members[NormalizeEmail(m)] = true
 	}
-	byEmail := map[string][]Invite{}
-	for _, inv := range pending {
-		k := NormalizeEmail(inv.Email)
-		byEmail[k] = append(byEmail[k], inv)
-	}
-	for _, invs := range byEmail {
-		sortNewestFirst(invs) // the newest is kept, older duplicates are extra
-	}
+	byEmail := byAddress(pending)
 
-	p := &Plan{sendEmail: opts.SendEmail, Pending: pending}
+	p := &Plan{SendEmail: opts.SendEmail, Pending: pending}
 	extra := func(invs ...Invite) {
-		if opts.Prune {
-			p.Revoke = append(p.Revoke, invs...)
-		} else {
-			p.Stale = append(p.Stale, invs...)
+		for _, inv := range invs {
+			if opts.Prune {
+				p.Actions = append(p.Actions, revokeAction(inv))
+			} else {
+				p.Unchanged = append(p.Unchanged, ReportEntry{Email: NormalizeEmail(inv.Email), Role: inv.Role, Outcome: OutcomeStale, Invite: &inv})
+			}
 		}
 	}
 	for _, k := range order {
@@ -102,17 +123,17 @@ func (c *Client) Plan(ctx context.Context, desired []Desired, opts PlanOptions) 
 		same, other := splitByRole(byEmail[k], d.Role)
 		switch {
 		case len(same) > 0:
-			p.Unchanged = append(p.Unchanged, same[0])
+			p.Unchanged = append(p.Unchanged, ReportEntry{Email: k, Role: d.Role, Outcome: OutcomeAlreadyInvited, Invite: &same[0]})
 			extra(same[1:]...)
 			extra(other...)
 		case len(other) > 0 && opts.ReplaceRoleMismatch:
-			p.Replace = append(p.Replace, RoleMismatch{Desired: d, Pending: other})
+			p.Actions = append(p.Actions, Action{Kind: ActionReplace, Email: k, Role: d.Role, Name: d.Name, Old: other})
 		case len(other) > 0:
-			p.Mismatched = append(p.Mismatched, RoleMismatch{Desired: d, Pending: other})
+			p.Unchanged = append(p.Unchanged, ReportEntry{Email: k, Role: d.Role, Outcome: OutcomeRoleMismatch, Invite: &other[0]})
 		case members[k]:
-			p.Members = append(p.Members, d)
+			p.Unchanged = append(p.Unchanged, ReportEntry{Email: k, Role: d.Role, Outcome: OutcomeAlreadyMember})
 		default:
-			p.Create = append(p.Create, d)
+			p.Actions = append(p.Actions, Action{Kind: ActionInvite, Email: k, Role: d.Role, Name: d.Name})
 		}
 	}
 	for _, inv := range pending {
@@ -120,7 +141,33 @@ func (c *Client) Plan(ctx context.Context, desired []Desired, opts PlanOptions) 
 			extra(inv)
 		}
 	}
+	p.sort()
 	return p, nil
+}
+
+// revokeAction revokes one invite.
+func revokeAction(inv Invite) Action {
+	return Action{Kind: ActionRevoke, Email: NormalizeEmail(inv.Email), Role: inv.Role, Old: []Invite{inv}}
+}
+
+// byAddress groups invites by normalised address, each group newest first.
+func byAddress(invites []Invite) map[string][]Invite {
+	out := map[string][]Invite{}
+	for _, inv := range invites {
+		k := NormalizeEmail(inv.Email)
+		out[k] = append(out[k], inv)
+	}
+	for _, invs := range out {
+		sortNewestFirst(invs)
+	}
+	return out
+}
+
+// sort orders the actions and the unchanged entries by address, keeping the order of each
+// address's own.
+func (p *Plan) sort() {
+	sort.SliceStable(p.Actions, func(i, j int) bool { return NormalizeEmail(p.Actions[i].Email) < NormalizeEmail(p.Actions[j].Email) })
+	sortEntries(p.Unchanged)
 }
 
 func normalizeDesired(desired []Desired) (map[string]Desired, []string, error) {
@@ -133,9 +180,7 @@ func normalizeDesired(desired []Desired) (map[string]Desired, []string, error) {
 		}
 		role, err := ParseRole(string(d.Role))
 		if err != nil {
-			var ve *ValidationError
-			errors.As(err, &ve)
-			return nil, nil, &ValidationError{Field: fmt.Sprintf("desired entry %d (%s)", i+1, d.Email), Problem: ve.Problem}
+			return nil, nil, within(fmt.Sprintf("desired entry %d (%s)", i+1, d.Email), err)
 		}
 		d.Email, d.Role = k, role
 		if prev, ok := want[k]; ok {

@@ -28,14 +28,8 @@ func TestPlanValidation(t *testing.T) {
 	assert.Zero(t, fg.Calls(fakegrafana.OpGetPendingOrgInvites))
 }
 
-// TestChanges: a plan's changes are its creations, replacements and revocations.
+// TestChanges: a plan's changes are its actions, not what it leaves as it is.
 func TestChanges(t *testing.T) {
-	p := &api.Plan{
-		Create:    make([]api.Desired, 3),
-		Replace:   make([]api.RoleMismatch, 2),
-		Revoke:    make([]api.Invite, 4),
-		Unchanged: make([]api.Invite, 5),
-		Stale:     make([]api.Invite, 6),
-	}
-	assert.Equal(t, 9, p.Changes())
+	p := &api.Plan{Actions: make([]api.Action, 3), Unchanged: make([]api.ReportEntry, 5)}
+	assert.Equal(t, 3, p.Changes())
 }

@@ -2,9 +2,7 @@ package api_test
 
 import (
 	"context"
-	"net/http"
-	"strings"
-	"sync/atomic"
+	"strconv"
 	"testing"
 	"time"
 
@@ -16,6 +14,15 @@ import (
 	"github.com/grafana-invites/grafana-invites/fakegrafana/fakegrafanatest"
 	"github.com/grafana-invites/grafana-invites/gen"
 )
+
+// renew plans a renewal and applies it, as the command-line tool does.
+func renew(ctx context.Context, c *api.Client, opts api.RenewOptions, apply api.ApplyOptions) (*api.Report, error) {
+	p, err := c.PlanRenew(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return c.Apply(ctx, p, apply)
+}
 
 // pendingPerAddress counts the fake's pending invites of org 1 by address.
 func pendingPerAddress(fg *fakegrafanatest.Server) map[string][]gen.TempUserDTO {
@@ -38,22 +45,21 @@ func TestRenewBeforeInvitesLapse(t *testing.T) {
 
 	clock.Advance(20 * time.Hour)
 	var progress []int
-	report, err := c.Renew(ctx, api.RenewOptions{CreatedBefore: clock.Now().Add(-19 * time.Hour), Concurrency: 1,
-		Progress: func(done, total int, _ api.RenewEntry) {
+	report, err := renew(ctx, c, api.RenewOptions{CreatedBefore: clock.Now().Add(-19 * time.Hour)}, api.ApplyOptions{Concurrency: 1,
+		Progress: func(done, total int, _ api.ReportEntry) {
 			progress = append(progress, done)
-			assert.Equal(t, 2, total, "two addresses")
+			assert.Equal(t, 2, total, "two renewals")
 		}})
 	require.NoError(t, err)
 	require.NoError(t, report.Err())
 	assert.Equal(t, 2, report.Count(api.OutcomeRenewed))
-	assert.Equal(t, 1, report.Count(api.OutcomeRevoked), "bob's older duplicate")
-	assert.Equal(t, []int{1, 2, 2}, progress, "one call per entry, counting addresses done")
+	assert.Equal(t, []int{1, 2}, progress, "one call per renewal, once its old invites are revoked")
 	var order []string
 	for _, e := range report.Entries {
-		order = append(order, strings.ToLower(e.Email)+" "+string(e.Outcome))
+		order = append(order, e.Email+" "+string(e.Outcome)+" "+strconv.Itoa(len(e.Revoked)))
 	}
-	assert.Equal(t, []string{"ann@example.com renewed", "bob@example.com renewed", "bob@example.com revoked"}, order,
-		"by address, then in the order of the work")
+	assert.Equal(t, []string{"ann@example.com renewed 1", "bob@example.com renewed 2"}, order,
+		"by address; bob's older duplicate is revoked with the invite renewed")
 
 	clock.Advance(10 * time.Hour) // 30 h after the first invites
 	pending := pendingPerAddress(fg)
@@ -76,9 +82,9 @@ func TestRenewBeforeInvitesLapse(t *testing.T) {
 		}
 	}
 
-	again, err := c.Renew(ctx, api.RenewOptions{CreatedBefore: clock.Now().Add(-19 * time.Hour)})
+	again, err := c.PlanRenew(ctx, api.RenewOptions{CreatedBefore: clock.Now().Add(-19 * time.Hour)})
 	require.NoError(t, err)
-	assert.Empty(t, again.Entries, "nothing is due: a re-run changes nothing")
+	assert.Zero(t, again.Changes(), "nothing is due: a re-run changes nothing")
 }
 
 // TestRenewInterruptedConverges cuts a run off at each of its steps; the run after it
@@ -86,8 +92,8 @@ func TestRenewBeforeInvitesLapse(t *testing.T) {
 // without one.
 func TestRenewInterruptedConverges(t *testing.T) {
 	// Each step lets `pass` calls of op through, then fails the next: the run is cut off
-	// there. A run calls: list (all), list (the address), POST, list (to find the new
-	// invite), revoke, revoke.
+	// there. A run calls: list (to plan), POST, list (to find the new invite), revoke,
+	// revoke.
 	steps := []struct {
 		name string
 		op   fakegrafana.Operation
@@ -95,11 +101,10 @@ func TestRenewInterruptedConverges(t *testing.T) {
 		f    fakegrafana.Fault
 	}{
 		{"the first list fails", fakegrafana.OpGetPendingOrgInvites, 0, fakegrafana.Fault{Times: 1, Status: 500}},
-		{"the address's list fails", fakegrafana.OpGetPendingOrgInvites, 1, fakegrafana.Fault{Times: 1, Status: 500}},
 		{"the POST fails", fakegrafana.OpAddOrgInvite, 0, fakegrafana.Fault{Times: 1, Status: 500}},
 		{"the POST's answer is lost", fakegrafana.OpAddOrgInvite, 0, fakegrafana.Fault{Times: 1, Status: 502, AfterHandling: true}},
-		{"the list after the POST fails", fakegrafana.OpGetPendingOrgInvites, 2, fakegrafana.Fault{Times: 1, Status: 500}},
-		{"the lost POST and the list after it fail", fakegrafana.OpGetPendingOrgInvites, 2, fakegrafana.Fault{Times: 1, Status: 500}},
+		{"the list after the POST fails", fakegrafana.OpGetPendingOrgInvites, 1, fakegrafana.Fault{Times: 1, Status: 500}},
+		{"the lost POST and the list after it fail", fakegrafana.OpGetPendingOrgInvites, 1, fakegrafana.Fault{Times: 1, Status: 500}},
 		{"the first revoke fails", fakegrafana.OpRevokeInvite, 0, fakegrafana.Fault{Times: 1, Status: 500}},
 		{"the second revoke fails", fakegrafana.OpRevokeInvite, 1, fakegrafana.Fault{Times: 1, Status: 500}},
 		{"every revoke fails", fakegrafana.OpRevokeInvite, 0, fakegrafana.Fault{Times: 2, Status: 500}},
@@ -121,10 +126,10 @@ func TestRenewInterruptedConverges(t *testing.T) {
 				fg.Inject(fakegrafana.OpAddOrgInvite, fakegrafana.Fault{Times: 1, Status: 502, AfterHandling: true})
 			}
 			fg.Inject(step.op, step.f)
-			_, _ = c.Renew(ctx, api.RenewOptions{CreatedBefore: cutoff})
+			_, _ = renew(ctx, c, api.RenewOptions{CreatedBefore: cutoff}, api.ApplyOptions{})
 			assert.NotEmpty(t, pendingPerAddress(fg)["bob@example.com"], "never without an invite")
 
-			report, err := c.Renew(ctx, api.RenewOptions{CreatedBefore: cutoff})
+			report, err := renew(ctx, c, api.RenewOptions{CreatedBefore: cutoff}, api.ApplyOptions{})
 			require.NoError(t, err)
 			require.NoError(t, report.Err())
 			invs := pendingPerAddress(fg)["bob@example.com"]
@@ -145,7 +150,7 @@ func TestRenewMembers(t *testing.T) {
 	fg.AddUser(fakegrafana.User{Login: "joined", Email: "joined@example.com", Orgs: map[int64]fakegrafana.Role{1: api.RoleViewer}})
 	fg.AddUser(fakegrafana.User{Login: "known", Email: "known@example.com"})
 	clock.Advance(20 * time.Hour)
-	report, err := c.Renew(ctx, api.RenewOptions{CreatedBefore: clock.Now().Add(-19 * time.Hour)})
+	report, err := renew(ctx, c, api.RenewOptions{CreatedBefore: clock.Now().Add(-19 * time.Hour)}, api.ApplyOptions{})
 	require.NoError(t, err)
 	got := map[string]api.Outcome{}
 	for _, e := range report.Entries {
@@ -159,25 +164,29 @@ func TestRenewOptions(t *testing.T) {
 	clock := newClock()
 	fg, c := startFake(t, fakegrafana.WithClock(clock.Now))
 	ctx := context.Background()
-	_, err := c.Renew(ctx, api.RenewOptions{})
+	_, err := c.PlanRenew(ctx, api.RenewOptions{})
 	require.ErrorIs(t, err, api.ErrInvalidInput)
-	_, err = c.Renew(ctx, api.RenewOptions{CreatedBefore: clock.Now(), Emails: []string{" "}})
+	_, err = c.PlanRenew(ctx, api.RenewOptions{CreatedBefore: clock.Now(), Emails: []string{" "}})
 	require.ErrorIs(t, err, api.ErrInvalidInput)
 
 	mustInvite(t, c, "a@example.com", api.RoleViewer)
 	mustInvite(t, c, "b@example.com", api.RoleViewer)
 	clock.Advance(time.Hour)
-	report, err := c.Renew(ctx, api.RenewOptions{CreatedBefore: clock.Now(), Emails: []string{"B@Example.com"}, SendEmail: true})
+	report, err := renew(ctx, c, api.RenewOptions{CreatedBefore: clock.Now(), Emails: []string{"B@Example.com"}, SendEmail: true}, api.ApplyOptions{})
 	require.NoError(t, err)
 	require.Len(t, report.Entries, 1)
-	assert.Equal(t, "b@example.com", report.Entries[0].Email)
-	assert.Equal(t, api.OutcomeRenewed, report.Entries[0].Outcome)
+	e := report.Entries[0]
+	assert.Equal(t, "b@example.com", e.Email)
+	assert.Equal(t, api.OutcomeRenewed, e.Outcome)
 	assert.Len(t, fg.Outbox(), 1, "the new invite was emailed")
-	assert.NotNil(t, report.Entries[0].New)
-	assert.NotNil(t, report.Entries[0].Old)
+	assert.True(t, e.EmailSent)
+	require.NotNil(t, e.Invite)
+	require.Len(t, e.Revoked, 1)
+	assert.NotEqual(t, e.Invite.Code, e.Revoked[0].Code)
 }
 
-// TestRenewStop: a closed Stop starts no address and reports ErrStopped.
+// TestRenewStop: a closed Stop starts no renewal, reports each not started, and says
+// ErrStopped.
 func TestRenewStop(t *testing.T) {
 	clock := newClock()
 	fg, c := startFake(t, fakegrafana.WithClock(clock.Now))
@@ -185,53 +194,49 @@ func TestRenewStop(t *testing.T) {
 	clock.Advance(time.Hour)
 	stop := make(chan struct{})
 	close(stop)
-	report, err := c.Renew(context.Background(), api.RenewOptions{CreatedBefore: clock.Now(), Stop: stop})
+	report, err := renew(context.Background(), c, api.RenewOptions{CreatedBefore: clock.Now()}, api.ApplyOptions{Stop: stop})
 	require.ErrorIs(t, err, api.ErrStopped)
-	assert.Empty(t, report.Entries)
+	require.Len(t, report.Entries, 1)
+	assert.Equal(t, api.OutcomeNotStarted, report.Entries[0].Outcome, "reported, as every workflow reports what it did not start")
 	assert.Zero(t, fg.Calls(fakegrafana.OpRevokeInvite))
+	assert.Equal(t, 1, fg.Calls(fakegrafana.OpAddOrgInvite), "the invite made before, and no other")
 }
 
-// TestRenewRereadsEachAddress: each address is listed afresh under its lock; one gone
-// meanwhile is skipped, one whose listing fails is reported failed, and nothing is sent
-// for either.
-func TestRenewRereadsEachAddress(t *testing.T) {
-	for _, tt := range []struct {
-		name    string
-		second  func(fg *fakegrafanatest.Server, other *api.Client)
-		entries int
-	}{
-		{"gone meanwhile", func(fg *fakegrafanatest.Server, other *api.Client) {
-			for _, inv := range fg.Invites() {
-				require.NoError(t, other.Revoke(context.Background(), inv.Code))
-			}
-		}, 0},
-		{"the listing fails", func(fg *fakegrafanatest.Server, _ *api.Client) {
-			fg.Inject(fakegrafana.OpGetPendingOrgInvites, fakegrafana.Fault{Times: 1, Status: 500})
-		}, 1},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			clock := newClock()
-			fg, c := startFake(t, fakegrafana.WithClock(clock.Now))
-			mustInvite(t, c, "a@example.com", api.RoleViewer)
-			clock.Advance(time.Hour)
-			other := c
-			var lists atomic.Int32
-			hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-				if r.Method == http.MethodGet && lists.Add(1) == 2 {
-					tt.second(fg, other) // between the run's list and the address's own
-				}
-				return http.DefaultTransport.RoundTrip(r)
-			})}
-			c = newClient(t, fg.URL, api.WithToken(fg.Token), noRetry, api.WithHTTPClient(hc))
-			posts := fg.Calls(fakegrafana.OpAddOrgInvite)
-			report, err := c.Renew(context.Background(), api.RenewOptions{CreatedBefore: clock.Now()})
-			require.NoError(t, err)
-			require.Len(t, report.Entries, tt.entries)
-			if tt.entries == 1 {
-				assert.Equal(t, api.OutcomeFailed, report.Entries[0].Outcome)
-				assert.ErrorIs(t, report.Entries[0].Err, api.ErrServer)
-			}
-			assert.Equal(t, posts, fg.Calls(fakegrafana.OpAddOrgInvite), "nothing sent")
-		})
+// TestRenewPreviewIsWhatIsDone: an address with a 30 h and a 1 h invite under a 20 h renew
+// age keeps the fresh invite and has the old one revoked; the plan says exactly that, and
+// Apply does exactly what the plan says.
+func TestRenewPreviewIsWhatIsDone(t *testing.T) {
+	clock := newClock()
+	fg, c := startFake(t, fakegrafana.WithClock(clock.Now), fakegrafana.WithInviteLifetime(48*time.Hour))
+	ctx := context.Background()
+	mustInvite(t, c, "bob@example.com", api.RoleViewer)
+	old := fg.Invites()[0]
+	mustInvite(t, c, "ann@example.com", api.RoleEditor)
+	clock.Advance(29 * time.Hour)
+	mustInvite(t, c, "bob@example.com", api.RoleViewer)
+	clock.Advance(time.Hour) // bob: 30 h and 1 h; ann: 30 h
+
+	p, err := c.PlanRenew(ctx, api.RenewOptions{CreatedBefore: clock.Now().Add(-20 * time.Hour)})
+	require.NoError(t, err)
+	var preview []string
+	for _, a := range p.Actions {
+		preview = append(preview, a.Email+" "+string(a.Kind))
 	}
+	assert.Equal(t, []string{"ann@example.com renew", "bob@example.com revoke"}, preview)
+	require.Equal(t, old.Code, p.Actions[1].Old[0].Code, "bob's 30 h invite is the one to go")
+	require.Len(t, p.Unchanged, 1)
+	assert.Equal(t, api.OutcomeAlreadyInvited, p.Unchanged[0].Outcome, "bob's 1 h invite is kept")
+
+	posts := fg.Calls(fakegrafana.OpAddOrgInvite)
+	report, err := c.Apply(ctx, p, api.ApplyOptions{})
+	require.NoError(t, err)
+	var done []string
+	for _, e := range report.Entries {
+		done = append(done, e.Email+" "+string(e.Outcome))
+	}
+	assert.Equal(t, []string{"ann@example.com renewed", "bob@example.com revoked", "bob@example.com already_invited"}, done)
+	assert.Equal(t, posts+1, fg.Calls(fakegrafana.OpAddOrgInvite), "one invite made: ann's")
+	pending := pendingPerAddress(fg)
+	require.Len(t, pending["bob@example.com"], 1)
+	assert.NotEqual(t, old.Code, pending["bob@example.com"][0].Code, "bob keeps the fresh invite")
 }

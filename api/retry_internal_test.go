@@ -15,6 +15,8 @@ import (
 
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
 	"github.com/grafana-invites/grafana-invites/fakegrafana/fakegrafanatest"
+
+	"github.com/grafana-invites/grafana-invites/gen"
 )
 
 var fast = RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}
@@ -82,7 +84,7 @@ func TestRetryIdempotent(t *testing.T) {
 		fg.Inject(fakegrafana.OpRevokeInvite, fakegrafana.Fault{Times: 1, Status: 502, AfterHandling: true})
 		require.NoError(t, c.Revoke(ctx, fg.Invites()[0].Code))
 		assert.Equal(t, 2, fg.Calls(fakegrafana.OpRevokeInvite))
-		assert.Equal(t, StatusRevoked, fg.Invites()[0].Status)
+		assert.Equal(t, gen.TempUserStatusRevoked, fg.Invites()[0].Status)
 	})
 	t.Run("exhausted: the last APIError, status intact", func(t *testing.T) {
 		fg, c := fakeClient(t)

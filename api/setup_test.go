@@ -69,3 +69,15 @@ func unknownCode(code string) string {
 	}
 	return code[:len(code)-1] + string(last)
 }
+
+// kinds counts a plan's actions by kind, and its unchanged entries by outcome.
+func kinds(p *api.Plan) map[string]int {
+	out := map[string]int{}
+	for _, a := range p.Actions {
+		out[string(a.Kind)]++
+	}
+	for _, e := range p.Unchanged {
+		out[string(e.Outcome)]++
+	}
+	return out
+}

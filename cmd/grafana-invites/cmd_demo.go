@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"text/tabwriter"
 
@@ -50,19 +49,18 @@ func runDemo(ctx context.Context, e *env) error {
 		{LoginOrEmail: "dave@example.com", Role: api.RoleViewer},
 		{LoginOrEmail: "admin@localhost", Role: api.RoleViewer},
 	} {
-		res, err := c.Invite(ctx, r)
-		result := ""
-		switch {
-		case errors.Is(err, api.ErrAlreadyMember):
-			result = "already a member (412), nothing to do"
-		case err != nil:
+		res, err := c.EnsureInvited(ctx, api.EnsureRequest{InviteRequest: r})
+		if err != nil {
 			return err
+		}
+		result := res.Outcome.Label()
+		switch {
+		case res.Outcome == api.OutcomeAlreadyMember:
+			result += " (412), nothing to do"
 		case res.Outcome == api.OutcomeUserAdded:
-			result = fmt.Sprintf("existing user added (user id %d), no invite", res.UserID)
+			result += fmt.Sprintf(" (user id %d), no invite", res.UserID)
 		case res.EmailSent:
-			result = "invite sent"
-		default:
-			result = "invite created"
+			result += ", email sent"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.LoginOrEmail, r.Role, yesNo(r.SendEmail), result)
 	}

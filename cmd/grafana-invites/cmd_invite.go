@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -70,36 +71,41 @@ the login itself.`,
 		if err != nil {
 			return err
 		}
-		var entries []entry
-		var fails []failure
-		for _, addr := range addrs {
-			if stopped(a.e.interrupt) {
-				break
+		var plan *api.Plan
+		if allowDup {
+			plan = duplicatePlan(addrs, name, r, sendEmail)
+		} else {
+			desired := make([]api.Desired, len(addrs))
+			for i, addr := range addrs {
+				desired[i] = api.Desired{Email: addr, Role: r, Name: name}
 			}
-			req := api.InviteRequest{LoginOrEmail: addr, Name: name, Role: r, SendEmail: sendEmail}
-			var en entry
-			if allowDup {
-				en, err = inviteDuplicate(ctx, c, req)
-			} else {
-				en, err = ensureInvite(ctx, c, api.EnsureRequest{InviteRequest: req, ReplaceRoleMismatch: replace})
-			}
+			planCtx, cancel := untilInterrupt(ctx, a.e.interrupt)
+			plan, err = c.Plan(planCtx, desired, api.PlanOptions{ReplaceRoleMismatch: replace, SendEmail: sendEmail})
+			cancel()
 			if err != nil {
-				fails = append(fails, failure{addr, err})
-				en = entry{Address: addr, Role: string(r), Result: api.OutcomeFailed.String(), Error: err.Error()}
+				return interrupted(planCtx, err)
 			}
-			if !strings.Contains(addr, "@") && en.Result == api.OutcomeInvited.String() {
-				en.Note = joinNotes(en.Note, "no such user: an invite for the login")
-			}
-			entries = append(entries, en)
+			plan.Unchanged = slices.DeleteFunc(plan.Unchanged, func(e api.ReportEntry) bool { return e.Outcome == api.OutcomeStale })
 		}
-		if err := a.printEntries(out, entries, false); err != nil {
-			return err
+		entries, fails, err := a.applyPlan(ctx, c, "invite", plan, 1) // one at a time, in order: Ctrl-C stops after the one under way
+		for i, en := range entries {
+			if !strings.Contains(en.Address, "@") && en.Result == string(api.OutcomeInvited) {
+				entries[i].Note = joinNotes(en.Note, "no such user: an invite for the login")
+			}
+			if en.Result == string(api.OutcomeAlreadyInvited) {
+				entries[i].Note = joinNotes(en.Note, "nothing sent")
+			}
+		}
+		if perr := a.printEntries(out, entries, false); perr != nil {
+			return perr
 		}
 		a.reportFailures(fails)
-		if stopped(a.e.interrupt) && len(entries) < len(addrs) {
-			return &interruptedError{done: fmt.Sprintf("%d of %d addresses were not started; the rows above were done", len(addrs)-len(entries), len(addrs))}
-		}
-		if len(fails) > 0 {
+		switch {
+		case errors.Is(err, api.ErrStopped):
+			return &interruptedError{done: notStartedNote(entries, "addresses")}
+		case err != nil:
+			return err
+		case len(fails) > 0:
 			return &exitStatus{exitError}
 		}
 		return nil
@@ -122,58 +128,12 @@ func checkInvitees(addrs []string) error {
 	return nil
 }
 
-func ensureInvite(ctx context.Context, c *api.Client, req api.EnsureRequest) (entry, error) {
-	res, err := c.EnsureInvited(ctx, req)
-	if err != nil {
-		return entry{}, err
+// duplicatePlan invites each address whatever is pending (--allow-duplicate): a plan of
+// invite actions only, made by hand.
+func duplicatePlan(addrs []string, name string, role api.Role, sendEmail bool) *api.Plan {
+	p := &api.Plan{SendEmail: sendEmail}
+	for _, addr := range addrs {
+		p.Actions = append(p.Actions, api.Action{Kind: api.ActionInvite, Email: addr, Role: role, Name: name})
 	}
-	en := entry{Address: req.LoginOrEmail, Result: res.Outcome.String(), Role: string(req.Role), UserID: res.UserID}
-	if res.Invite != nil {
-		en.Code, en.URL, en.Role = res.Invite.Code, res.Invite.URL, string(res.Invite.Role)
-	}
-	switch res.Outcome {
-	case api.OutcomeAlreadyMember:
-		en.Role = "" // the member's role is theirs, not the one asked for
-	case api.OutcomeRoleMismatch:
-		p := res.Pending[0]
-		en.Role, en.URL, en.Code = string(p.Role), p.URL, p.Code
-		en.Note = "kept; --replace-role replaces it"
-	case api.OutcomeAlreadyInvited:
-		en.Note = "nothing sent"
-	}
-	if res.EmailNotSent {
-		en.Note = smtpNote
-	}
-	return en, nil
-}
-
-// inviteDuplicate always POSTs (--allow-duplicate), then finds the invite it made.
-func inviteDuplicate(ctx context.Context, c *api.Client, req api.InviteRequest) (entry, error) {
-	en := entry{Address: req.LoginOrEmail, Role: string(req.Role)}
-	res, err := c.Invite(ctx, req)
-	switch {
-	case errors.Is(err, api.ErrSMTPNotConfigured):
-		en.Result, en.Note = api.OutcomeInvited.String(), smtpNote
-	case errors.Is(err, api.ErrAlreadyMember):
-		en.Result, en.Role = api.OutcomeAlreadyMember.String(), ""
-		return en, nil
-	case err != nil:
-		return en, err
-	case res.Outcome == api.OutcomeUserAdded:
-		en.Result, en.UserID = res.Outcome.String(), res.UserID
-		if res.NotifyFailed {
-			en.Note = smtpNote
-		}
-		return en, nil
-	default:
-		en.Result = res.Outcome.String()
-	}
-	found, err := c.FindPending(ctx, req.LoginOrEmail)
-	if err != nil {
-		return en, fmt.Errorf("invited %s, but listing to find its URL failed: %w", req.LoginOrEmail, err)
-	}
-	if len(found) > 0 {
-		en.Code, en.URL = found[0].Code, found[0].URL
-	}
-	return en, nil
+	return p
 }

@@ -62,7 +62,7 @@ JSON and CSV hold the full codes, in Grafana's field names.`,
 		}
 		now := a.e.now()
 		if older != "" {
-			pending = olderThan(pending, now.Add(-minAge), nil)
+			pending = olderThan(pending, now.Add(-minAge))
 		}
 		switch {
 		case out.format == formatJSON:
@@ -124,15 +124,11 @@ func printAging(w io.Writer, l []api.Invite, now time.Time, lifetime time.Durati
 	fmt.Fprintf(w, "\nLapse times assume a lifetime of %s (--lifetime); Grafana's cleanup runs every 10 minutes, so an invite may stay up to 10 minutes longer.\n", shortDuration(lifetime))
 }
 
-// olderThan keeps the invites created before cutoff, restricted to addresses when given.
-func olderThan(all []api.Invite, cutoff time.Time, addresses []string) []api.Invite {
-	only := map[string]bool{}
-	for _, a := range addresses {
-		only[api.NormalizeEmail(a)] = true
-	}
+// olderThan keeps the invites created before cutoff.
+func olderThan(all []api.Invite, cutoff time.Time) []api.Invite {
 	var out []api.Invite
 	for _, inv := range all {
-		if inv.CreatedOn.Before(cutoff) && (len(only) == 0 || only[api.NormalizeEmail(inv.Email)]) {
+		if inv.CreatedOn.Before(cutoff) {
 			out = append(out, inv)
 		}
 	}

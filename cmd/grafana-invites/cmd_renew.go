@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -63,69 +64,58 @@ More than one invite to renew is shown and asked about on a terminal; elsewhere 
 			return err
 		}
 		now := a.e.now()
-		cutoff := now.Add(-d)
-		listCtx, cancel := untilInterrupt(ctx, a.e.interrupt)
-		all, err := c.ListPending(listCtx)
+		planCtx, cancel := untilInterrupt(ctx, a.e.interrupt)
+		plan, err := c.PlanRenew(planCtx, api.RenewOptions{CreatedBefore: now.Add(-d), Emails: addresses, SendEmail: sendEmail})
 		cancel()
 		if err != nil {
-			return interrupted(listCtx, err)
+			return interrupted(planCtx, err)
 		}
-		due := olderThan(all, cutoff, addresses)
+		preview := renewPreview(plan, now)
 		if dryRun {
-			if out.format == formatTable {
-				printAging(a.e.stdout, due, now, defaultLifetime)
-				return nil
-			}
-			var entries []entry
-			for _, inv := range due {
-				entries = append(entries, entry{Address: inv.Email, Role: string(inv.Role), Action: "renew", Code: inv.Code, URL: inv.URL})
-			}
-			return writeEntries(a.e.stdout, out.format, true, entries)
+			return a.printEntries(out, preview, true)
 		}
-		if len(due) > 1 {
-			err := a.confirm(yes, fmt.Sprintf("renew concerns %d invites", len(due)), func() { printAging(a.e.stderr, due, now, defaultLifetime) },
-				fmt.Sprintf("Renew these %d invites (new codes and URLs; the old links stop working)?", len(due)))
+		if plan.Changes() == 0 {
+			a.note("nothing to renew")
+			return nil
+		}
+		if plan.Changes() > 1 {
+			err := a.confirm(yes, fmt.Sprintf("renew concerns %d invites", plan.Changes()), func() { writeEntryTable(a.e.stderr, changesOf(preview), true) },
+				fmt.Sprintf("Renew these %d invites (new codes and URLs; the old links stop working)?", plan.Changes()))
 			if err != nil {
 				return err
 			}
 		}
-		prog := a.newProgress("renew", len(due))
-		report, err := c.Renew(ctx, api.RenewOptions{CreatedBefore: cutoff, Emails: addresses, SendEmail: sendEmail, Concurrency: concurrency,
-			Stop: a.e.interrupt, Progress: func(done, total int, _ api.RenewEntry) { prog.update(done, total) }})
-		prog.finish()
-		if report == nil {
-			return err
-		}
-		if len(report.Entries) == 0 && err == nil {
-			a.note("nothing to renew")
-			return nil
-		}
-		entries, fails := renewEntries(report)
+		entries, fails, err := a.applyPlan(ctx, c, "renew", plan, concurrency)
 		return a.finishRun(out, entries, fails, err)
 	})
 	return cmd
 }
 
-// renewEntries is Renew's report as entries: the new code and URL, and the code renewed.
-func renewEntries(r *api.RenewReport) ([]entry, []failure) {
-	out := make([]entry, 0, len(r.Entries))
-	var fails []failure
-	for _, en := range r.Entries {
-		e := entry{Address: en.Email, Role: string(en.Role), Result: en.Outcome.String()}
-		if en.Old != nil {
-			e.OldCode = en.Old.Code
+// renewPreview is a renewal plan as entries, each renewal noting the age of the invite it
+// renews.
+func renewPreview(p *api.Plan, now time.Time) []entry {
+	ages := map[string]string{}
+	for _, act := range p.Actions {
+		if act.Kind == api.ActionRenew {
+			ages[act.Old[0].Code] = "created " + age(now.Sub(act.Old[0].CreatedOn)) + " ago"
 		}
-		if en.New != nil && en.Outcome == api.OutcomeRenewed {
-			e.Code, e.URL = en.New.Code, en.New.URL
-		}
-		if en.EmailNotSent {
-			e.Note = smtpNote
-		}
-		if en.Err != nil {
-			e.Error = en.Err.Error()
-			fails = append(fails, failure{en.Email, en.Err})
-		}
-		out = append(out, e)
 	}
-	return out, fails
+	entries := planEntries(p)
+	for i, en := range entries {
+		if note := ages[en.OldCode]; note != "" {
+			entries[i].Note = joinNotes(note, en.Note)
+		}
+	}
+	return entries
+}
+
+// changesOf keeps the entries of a plan that change something.
+func changesOf(entries []entry) []entry {
+	var out []entry
+	for _, en := range entries {
+		if en.Action != actionNone {
+			out = append(out, en)
+		}
+	}
+	return out
 }

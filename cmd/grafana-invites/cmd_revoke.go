@@ -34,7 +34,7 @@ func classify(arg string) target {
 	return target{"login", arg}
 }
 
-// noPending is the result of an address or login without pending invites.
+// noPending is the note of an address or login without pending invites.
 const noPending = "no pending invite"
 
 func newRevokeCmd(a *app) *cobra.Command {
@@ -89,8 +89,9 @@ elsewhere it needs --yes, and without it changes nothing and exits 2.`,
 				return usagef("an empty %s to revoke", t.kind)
 			}
 			if t.kind == "code" {
-				if err := api.CheckCode(t.value); err != nil {
-					return usagef("%s", strings.TrimPrefix(err.Error(), "grafana: "))
+				var ve *api.ValidationError
+				if err := api.CheckCode(t.value); errors.As(err, &ve) {
+					return usagef("invalid invitation code: %s", ve.Problem)
 				}
 			}
 		}
@@ -98,46 +99,45 @@ elsewhere it needs --yes, and without it changes nothing and exits 2.`,
 		if err != nil {
 			return err
 		}
-		listCtx, cancel := untilInterrupt(ctx, a.e.interrupt)
-		pending, err := c.ListPending(listCtx)
+		var sel api.RevokeTargets
+		for _, t := range targets {
+			if t.kind == "code" {
+				sel.Codes = append(sel.Codes, t.value)
+			} else {
+				sel.Emails = append(sel.Emails, t.value)
+			}
+		}
+		planCtx, cancel := untilInterrupt(ctx, a.e.interrupt)
+		plan, err := c.PlanRevoke(planCtx, sel)
 		cancel()
 		if err != nil {
-			return interrupted(listCtx, err)
+			return interrupted(planCtx, err)
 		}
-		todo, entries, fails := resolveTargets(targets, pending)
-		if len(todo) > 1 {
-			err := a.confirm(yes, fmt.Sprintf("revoke concerns %d invites", len(todo)), func() {
+		if plan.Changes() > 1 {
+			err := a.confirm(yes, fmt.Sprintf("revoke concerns %d invites", plan.Changes()), func() {
 				t := newTable(a.e.stderr, "EMAIL", "ROLE", "AGE", "CODE")
-				for _, inv := range todo {
+				for _, act := range plan.Actions {
+					inv := act.Old[0]
 					t.row(inv.Email, string(inv.Role), age(a.e.now().Sub(inv.CreatedOn)), short(inv.Code))
 				}
 				t.flush()
-			}, fmt.Sprintf("Revoke these %d invites (their links stop working)?", len(todo)))
+			}, fmt.Sprintf("Revoke these %d invites (their links stop working)?", plan.Changes()))
 			if err != nil {
 				return err
 			}
 		}
-		notStarted := 0
-		for _, inv := range todo {
-			if stopped(a.e.interrupt) {
-				notStarted++
-				continue
-			}
-			en := entry{Address: inv.Email, Role: string(inv.Role), Result: api.OutcomeRevoked.String(), Code: inv.Code}
-			if err := c.Revoke(ctx, inv.Code); err != nil && !errors.Is(err, api.ErrNotFound) {
-				en.Result, en.Error = api.OutcomeFailed.String(), err.Error()
-				fails = append(fails, failure{inv.Email, err})
-			}
-			entries = append(entries, en)
-		}
-		if err := a.printRevoked(out, entries); err != nil {
-			return err
+		entries, fails, err := a.applyPlan(ctx, c, "revoke", plan, 1) // one at a time, in order: Ctrl-C stops after the one under way
+		entries = append(entries, withoutInvites(targets, plan)...)
+		if perr := a.printRevoked(out, entries); perr != nil {
+			return perr
 		}
 		a.reportFailures(fails)
-		if notStarted > 0 {
-			return &interruptedError{done: fmt.Sprintf("%d invites were not revoked; the rows above were done", notStarted)}
-		}
-		if len(fails) > 0 {
+		switch {
+		case errors.Is(err, api.ErrStopped):
+			return &interruptedError{done: notStartedNote(entries, "invites")}
+		case err != nil:
+			return err
+		case len(fails) > 0:
 			return &exitStatus{exitError}
 		}
 		return nil
@@ -145,33 +145,21 @@ elsewhere it needs --yes, and without it changes nothing and exits 2.`,
 	return cmd
 }
 
-// resolveTargets finds the pending invites the targets name, each once, in the targets'
-// order. A code no pending invite has is a failure; an address or login without pending
-// invites is an entry that says so.
-func resolveTargets(targets []target, pending []api.Invite) (todo []api.Invite, entries []entry, fails []failure) {
-	seen := map[string]bool{}
+// withoutInvites are the entries of the addresses and logins that no pending invite had:
+// nothing to revoke.
+func withoutInvites(targets []target, p *api.Plan) []entry {
+	planned := map[string]bool{}
+	for _, act := range p.Actions {
+		planned[act.Email] = true
+	}
+	var out []entry
 	for _, t := range targets {
-		var found []api.Invite
-		for _, inv := range pending {
-			if (t.kind == "code" && inv.Code == t.value) || (t.kind != "code" && api.NormalizeEmail(inv.Email) == api.NormalizeEmail(t.value)) {
-				found = append(found, inv)
-			}
-		}
-		switch {
-		case len(found) == 0 && t.kind == "code":
-			fails = append(fails, failure{"code " + api.ShortCode(t.value), fmt.Errorf("no pending invite has this code: %w", api.ErrNotFound)})
-			entries = append(entries, entry{Address: "-", Result: api.OutcomeFailed.String(), Code: t.value, Error: "not pending"})
-		case len(found) == 0:
-			entries = append(entries, entry{Address: t.value, Result: noPending})
-		}
-		for _, inv := range found {
-			if !seen[inv.Code] {
-				seen[inv.Code] = true
-				todo = append(todo, inv)
-			}
+		if k := api.NormalizeEmail(t.value); t.kind != "code" && !planned[k] {
+			planned[k] = true
+			out = append(out, entry{Address: t.value, Note: noPending})
 		}
 	}
-	return todo, entries, fails
+	return out
 }
 
 // printRevoked writes revoke's entries; tables show short codes.
@@ -181,7 +169,7 @@ func (a *app) printRevoked(out *output, entries []entry) error {
 	}
 	t := newTable(a.e.stdout, "ADDRESS", "ROLE", "RESULT", "CODE")
 	for _, en := range entries {
-		t.row(en.Address, en.Role, en.Result, short(en.Code))
+		t.row(en.Address, en.Role, firstNonEmpty(shown(en), en.Note), short(en.Code))
 	}
 	t.flush()
 	return nil

@@ -7,9 +7,7 @@ import (
 	"io"
 	"maps"
 	"slices"
-	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -142,7 +140,7 @@ exits 130; a second Ctrl-C cuts the requests short.`,
 			err := a.confirm(yes, fmt.Sprintf("this sync revokes %d pending invites", n), func() {
 				var gone []entry
 				for _, en := range plansEntries(plans) {
-					if en.Action == "revoke" || en.Action == "replace" {
+					if en.Action == string(api.ActionRevoke) || en.Action == string(api.ActionReplace) {
 						gone = append(gone, en)
 					}
 				}
@@ -160,11 +158,7 @@ exits 130; a second Ctrl-C cuts the requests short.`,
 			if op.org != 0 {
 				label = "org " + strconv.FormatInt(op.org, 10)
 			}
-			prog := a.newProgress(label, op.plan.Changes())
-			report, err := op.client.Apply(ctx, op.plan, api.ApplyOptions{Concurrency: concurrency, Stop: a.e.interrupt,
-				Progress: func(done, total int, _ api.ReportEntry) { prog.update(done, total) }})
-			prog.finish()
-			es, fs := reportEntries(report, sendEmail)
+			es, fs, err := a.applyPlan(ctx, op.client, label, op.plan, concurrency)
 			for i := range es {
 				es[i].OrgID = op.org
 			}
@@ -185,7 +179,7 @@ func (a *app) finishRun(out *output, entries []entry, fails []failure, runErr er
 	if out.format == formatTable {
 		shown = nil
 		for _, en := range entries {
-			if en.Result != api.OutcomeAlreadyInvited.String() && en.Result != api.OutcomeStale.String() {
+			if en.Result != string(api.OutcomeAlreadyInvited) && en.Result != string(api.OutcomeStale) {
 				shown = append(shown, en)
 			}
 		}
@@ -280,16 +274,20 @@ type orgError struct {
 }
 
 func (e *orgError) Error() string {
-	return fmt.Sprintf("organisation %d: %s", e.org, strings.TrimPrefix(e.err.Error(), "grafana: "))
+	return fmt.Sprintf("organisation %d: %v", e.org, e.err)
 }
 
 func (e *orgError) Unwrap() error { return e.err }
 
-// revokes counts the invites the plans revoke (pruned and replaced).
+// revokes counts the actions of the plans that revoke (pruned and replaced).
 func revokes(plans []orgPlan) int {
 	n := 0
 	for _, op := range plans {
-		n += len(op.plan.Revoke) + len(op.plan.Replace)
+		for _, act := range op.plan.Actions {
+			if act.Kind == api.ActionRevoke || act.Kind == api.ActionReplace {
+				n++
+			}
+		}
 	}
 	return n
 }
@@ -306,35 +304,6 @@ func plansEntries(plans []orgPlan) []entry {
 	return out
 }
 
-// planEntries is a plan as entries, sorted by address.
-func planEntries(p *api.Plan) []entry {
-	var out []entry
-	for _, d := range p.Create {
-		out = append(out, entry{Address: d.Email, Role: string(d.Role), Action: "invite"})
-	}
-	for _, m := range p.Replace {
-		out = append(out, entry{Address: m.Desired.Email, Role: string(m.Desired.Role), Action: "replace", Code: m.Pending[0].Code, Note: "pending as " + string(m.Pending[0].Role)})
-	}
-	for _, inv := range p.Revoke {
-		out = append(out, entry{Address: api.NormalizeEmail(inv.Email), Role: string(inv.Role), Action: "revoke", Code: inv.Code})
-	}
-	for _, inv := range p.Unchanged {
-		out = append(out, entry{Address: api.NormalizeEmail(inv.Email), Role: string(inv.Role), Action: "none", Code: inv.Code, Note: "already invited"})
-	}
-	for _, d := range p.Members {
-		out = append(out, entry{Address: d.Email, Action: "none", Note: "already a member"})
-	}
-	for _, m := range p.Mismatched {
-		out = append(out, entry{Address: m.Desired.Email, Role: string(m.Desired.Role), Action: "none", Code: m.Pending[0].Code,
-			Note: "pending as " + string(m.Pending[0].Role) + "; --replace-role replaces it"})
-	}
-	for _, inv := range p.Stale {
-		out = append(out, entry{Address: api.NormalizeEmail(inv.Email), Role: string(inv.Role), Action: "none", Code: inv.Code, Note: "not in the file; --prune revokes it"})
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Address < out[j].Address })
-	return out
-}
-
 // printPlans writes a dry run's plans, then (in a table) what each comes to.
 func (a *app) printPlans(out *output, plans []orgPlan) error {
 	if err := a.printEntries(out, plansEntries(plans), true); err != nil || out.format != formatTable || a.quiet {
@@ -344,53 +313,19 @@ func (a *app) printPlans(out *output, plans []orgPlan) error {
 	creates := 0
 	fmt.Fprintln(w)
 	for _, op := range plans {
-		p := op.plan
-		creates += len(p.Create)
+		n := map[api.ActionKind]int{}
+		for _, act := range op.plan.Actions {
+			n[act.Kind]++
+		}
+		creates += n[api.ActionInvite]
 		where := ""
 		if op.org != 0 || len(plans) > 1 {
 			where = " in organisation " + orgLabel(op.org)
 		}
-		fmt.Fprintf(w, "Dry run%s: %d to invite, %d to replace, %d to revoke; nothing was changed.\n", where, len(p.Create), len(p.Replace), len(p.Revoke))
+		fmt.Fprintf(w, "Dry run%s: %d to invite, %d to replace, %d to revoke; nothing was changed.\n", where, n[api.ActionInvite], n[api.ActionReplace], n[api.ActionRevoke])
 	}
 	if creates > 0 {
 		fmt.Fprintln(w, "Addresses of existing members are planned as invites: Grafana tells them apart only when invited, and then nothing changes.")
 	}
 	return nil
-}
-
-// reportEntries is Apply's report as entries. A pending invite with another role names the
-// --replace-role hint; an invite saved without its email (SMTP off) says so.
-func reportEntries(r *api.Report, sendEmail bool) ([]entry, []failure) {
-	if r == nil {
-		return nil, nil
-	}
-	out := make([]entry, 0, len(r.Entries))
-	var fails []failure
-	for _, en := range r.Entries {
-		e := entry{Address: en.Email, Role: string(en.Role), Result: en.Outcome.String(), UserID: en.UserID}
-		if en.Invite != nil {
-			e.Code = en.Invite.Code
-			if en.Outcome != api.OutcomeRevoked {
-				e.URL = en.Invite.URL
-			}
-		}
-		switch en.Outcome {
-		case api.OutcomeAlreadyMember:
-			e.Role = ""
-		case api.OutcomeRoleMismatch:
-			e.Role = string(en.Invite.Role)
-			e.Note = "kept; --replace-role replaces it"
-		case api.OutcomeNotStarted:
-			e.Note = "interrupted before it started"
-		}
-		if en.EmailNotSent && sendEmail {
-			e.Note = smtpNote
-		}
-		if en.Err != nil {
-			e.Error = en.Err.Error()
-			fails = append(fails, failure{en.Email, en.Err})
-		}
-		out = append(out, e)
-	}
-	return out, fails
 }

@@ -116,7 +116,7 @@ func (c *conn) client(a *app) (*api.Client, error) {
 	}
 	cl, err := api.New(url, opts...)
 	if err != nil {
-		return nil, usagef("%s", strings.TrimPrefix(strings.TrimPrefix(err.Error(), "grafana: "), "New: "))
+		return nil, usagef("%v", err)
 	}
 	return cl, nil
 }

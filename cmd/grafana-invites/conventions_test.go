@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -161,7 +162,9 @@ func TestOutputEverywhere(t *testing.T) {
 			code, out, errOut := c.run("", append(args, "-o", "json")...)
 			require.Equal(t, exitOK, code, errOut)
 			assert.True(t, json.Valid([]byte(out)), out)
-			assert.NotContains(t, out, "_", "camelCase keys, no snake_case")
+			for _, k := range jsonKeys(t, out) {
+				assert.NotContains(t, k, "_", "camelCase keys, no snake_case (values are tokens such as already_invited)")
+			}
 			code, out, errOut = c.run("", append(args, "-o", "csv")...)
 			require.Equal(t, exitOK, code, errOut)
 			header, _, _ := strings.Cut(out, "\n")
@@ -230,7 +233,7 @@ func TestGroupedFailures(t *testing.T) {
 	c.fg.Inject(fakegrafana.OpAddOrgInvite, fakegrafana.Fault{Times: 50, Status: 403})
 	code, out, errOut := c.run(b.String(), "sync", "-", "-q")
 	assert.Equal(t, exitError, code)
-	assert.Equal(t, 1, strings.Count(errOut, "grafana-invites: POST http://grafana.test/api/org/invites: 403 Forbidden"), errOut)
+	assert.Equal(t, 1, strings.Count(errOut, "grafana-invites: grafana: POST http://grafana.test/api/org/invites: 403 Forbidden"), errOut)
 	assert.Contains(t, errOut, "  for 50 addresses: user00@example.com, user01@example.com, user02@example.com and 47 more\n")
 	assert.Less(t, strings.Count(errOut, "\n"), 6, errOut)
 	assert.NotContains(t, errOut, "progress", "-q")
@@ -378,7 +381,7 @@ func TestSyncManyOrgs(t *testing.T) {
 	require.Equal(t, exitOK, code, errOut)
 	var doc entriesDoc
 	require.NoError(t, json.Unmarshal([]byte(out), &doc))
-	assert.Equal(t, map[string]map[string]int{"default": {"already invited": 1, "stale (kept)": 1}, "2": {"already invited": 1}, "3": {"already invited": 1}}, doc.SummaryByOrg)
+	assert.Equal(t, map[string]map[string]int{"default": {"already_invited": 1, "stale": 1}, "2": {"already_invited": 1}, "3": {"already_invited": 1}}, doc.SummaryByOrg)
 
 	// The server admin is a member of org 1 only: for org 2, Grafana answers in org −1 with
 	// every organisation's invites.
@@ -386,7 +389,7 @@ func TestSyncManyOrgs(t *testing.T) {
 	posts := c.fg.Calls(fakegrafana.OpAddOrgInvite)
 	code, _, errOut = c.run("email,role,org\nnew@example.com,Viewer,2\n", "sync", "-", "--prune", "--yes")
 	assert.Equal(t, exitError, code)
-	assert.Contains(t, errOut, "organisation 2: the answer is for another organisation: asked for organisation 2")
+	assert.Contains(t, errOut, "organisation 2: grafana: the answer is for another organisation: asked for organisation 2")
 	assert.Contains(t, errOut, "add them to organisation 2")
 	assert.Equal(t, posts, c.fg.Calls(fakegrafana.OpAddOrgInvite), "nothing sent")
 	assert.Zero(t, c.fg.Calls(fakegrafana.OpRevokeInvite), "nothing revoked in any organisation")
@@ -429,7 +432,7 @@ func TestRevokeAndInviteInterrupted(t *testing.T) {
 		interruptAtFirst(c, fakegrafana.OpRevokeInvite)
 		code, out, errOut := c.run("", "revoke", "a@example.com", "--yes")
 		assert.Equal(t, exitInterrupted, code, errOut)
-		assert.Contains(t, errOut, "grafana-invites: interrupted: 2 invites were not revoked; the rows above were done")
+		assert.Contains(t, errOut, "grafana-invites: interrupted: 2 of 3 invites were not started; the rows above say what was done")
 		assert.Equal(t, 1, strings.Count(out, "revoked"), out)
 		pending := 0
 		for _, inv := range c.fg.Invites() {
@@ -445,9 +448,62 @@ func TestRevokeAndInviteInterrupted(t *testing.T) {
 		interruptAtFirst(c, fakegrafana.OpAddOrgInvite)
 		code, out, errOut := c.run("", "invite", "a@example.com", "b@example.com", "c@example.com", "--role", "Viewer")
 		assert.Equal(t, exitInterrupted, code, errOut)
-		assert.Contains(t, errOut, "grafana-invites: interrupted: 2 of 3 addresses were not started; the rows above were done")
-		assert.Contains(t, out, "a@example.com")
-		assert.NotContains(t, out, "b@example.com")
+		assert.Contains(t, errOut, "grafana-invites: interrupted: 2 of 3 addresses were not started; the rows above say what was done")
+		assert.Regexp(t, `a@example.com +Viewer +invited`, out)
+		assert.Regexp(t, `b@example.com +Viewer +not started`, out)
 		assert.Equal(t, 1, c.fg.Calls(fakegrafana.OpAddOrgInvite))
 	})
+}
+
+// jsonKeys returns every object key of a JSON document, at any depth.
+func jsonKeys(t *testing.T, doc string) []string {
+	t.Helper()
+	var v any
+	require.NoError(t, json.Unmarshal([]byte(doc), &v))
+	var keys []string
+	var walk func(any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				keys = append(keys, k)
+				if k != "summary" && k != "summaryByOrg" { // their keys are outcome tokens
+					walk(x)
+				}
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(v)
+	return keys
+}
+
+// TestErrorsSayGrafanaOnce: no message the CLI prints says the library's "grafana: " twice,
+// and the CLI never edits the library's text to get there: no source file holds the prefix.
+func TestErrorsSayGrafanaOnce(t *testing.T) {
+	err := filepath.WalkDir("testdata/golden", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path) //nolint:gosec // the repository's own golden files
+		require.NoError(t, err)
+		for _, line := range strings.Split(string(data), "\n") {
+			assert.LessOrEqual(t, strings.Count(line, "grafana: "), 1, "%s: %s", path, line)
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	sources, err := filepath.Glob("*.go")
+	require.NoError(t, err)
+	for _, f := range sources {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		data, err := os.ReadFile(f) //nolint:gosec // the package's own sources
+		require.NoError(t, err)
+		assert.NotContains(t, string(data), `"grafana: "`, "%s edits the library's error text", f)
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 	"syscall"
 
 	"github.com/grafana-invites/grafana-invites/api"
@@ -12,7 +11,7 @@ import (
 
 // explain turns an error into lines a person can act on: what happened, then what to do.
 func explain(err error) string {
-	msg := "grafana-invites: " + strings.TrimPrefix(err.Error(), "grafana: ")
+	msg := "grafana-invites: " + err.Error()
 	hint := ""
 	var ae *api.APIError
 	switch {

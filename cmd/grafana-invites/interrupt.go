@@ -40,13 +40,3 @@ func (e *interruptedError) Error() string {
 	}
 	return "interrupted: " + e.done
 }
-
-// stopped reports whether the first Ctrl-C came.
-func stopped(interrupt <-chan struct{}) bool {
-	select {
-	case <-interrupt:
-		return true
-	default:
-		return false
-	}
-}

@@ -69,7 +69,7 @@ func TestDemo(t *testing.T) {
 	code, out, errOut := runCLI(t, nil, "", "demo")
 	require.Equal(t, exitOK, code, errOut)
 	for _, want := range []string{
-		"1. Invite", "invite sent", "invite created", "existing user added", "already a member (412)",
+		"1. Invite", "invited, email sent", "  invited\n", "existing user added", "already a member (412)",
 		"2. List pending invites", "EMAILED", "3. Revoke the invite of bob@example.com", "revoked",
 		"4. List pending invites again", "Done: 2 pending invites",
 	} {

@@ -115,9 +115,19 @@ type entriesDoc struct {
 func counts(entries []entry) map[string]int {
 	out := map[string]int{}
 	for _, en := range entries {
-		out[firstNonEmpty(en.Action, en.Result)]++
+		if k := firstNonEmpty(en.Action, en.Result); k != "" {
+			out[k]++
+		}
 	}
 	return out
+}
+
+// shown is an entry's action, or its result as people read it.
+func shown(en entry) string {
+	if en.Action != "" {
+		return en.Action
+	}
+	return api.Outcome(en.Result).Label()
 }
 
 // writeEntries writes entries as JSON or CSV (the CSV keeps the columns some entry uses).
@@ -194,7 +204,7 @@ func writeEntryTable(w io.Writer, entries []entry, dryRun bool) {
 		if orgs {
 			cells = append(cells, orgLabel(en.OrgID))
 		}
-		cells = append(cells, en.Address, en.Role, firstNonEmpty(en.Action, en.Result))
+		cells = append(cells, en.Address, en.Role, shown(en))
 		if renewed {
 			cells = append(cells, short(en.OldCode))
 		}
@@ -212,8 +222,11 @@ func orgLabel(id int64) string {
 }
 
 func joinNotes(a, b string) string {
-	if a == "" {
+	switch {
+	case a == "":
 		return b
+	case b == "":
+		return a
 	}
 	return a + "; " + b
 }
@@ -286,7 +299,10 @@ func writeSummaries(w io.Writer, entries []entry) {
 
 // writeSummary writes the count of each result (or action), sorted by name.
 func writeSummary(w io.Writer, entries []entry) {
-	c := counts(entries)
+	c := map[string]int{}
+	for token, n := range counts(entries) {
+		c[api.Outcome(token).Label()] += n
+	}
 	names := make([]string, 0, len(c))
 	for n := range c {
 		names = append(names, n)

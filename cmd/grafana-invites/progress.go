@@ -24,7 +24,7 @@ type progress struct {
 
 // newProgress starts a progress display of total steps named by what ("sync", "renew").
 func (a *app) newProgress(what string, total int) *progress {
-	p := &progress{w: a.e.stderr, total: total, off: a.quiet || total == 0}
+	p := &progress{w: a.e.stderr, total: total, off: a.quiet || total <= 1} // one step needs no progress
 	if p.off || !a.e.stderrTTY {
 		return p
 	}

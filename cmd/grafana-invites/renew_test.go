@@ -149,8 +149,9 @@ func TestRenewInterrupted(t *testing.T) {
 	assert.Contains(t, errOut, "interrupted")
 	var doc entriesDoc
 	require.NoError(t, json.Unmarshal([]byte(out), &doc))
-	require.Len(t, doc.Entries, 1, "the address under way finished; the other was not started")
+	require.Len(t, doc.Entries, 2, "the address under way finished; the other is reported not started")
 	assert.Equal(t, "renewed", doc.Entries[0].Result)
+	assert.Equal(t, "not_started", doc.Entries[1].Result)
 	assert.Equal(t, posts+1, c.fg.Calls(fakegrafana.OpAddOrgInvite))
 
 	code, _, errOut = c.run("", "renew", "--older-than", "1h", "--yes")

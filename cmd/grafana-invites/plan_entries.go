@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/grafana-invites/grafana-invites/api"
+)
+
+// This file is the one place where the library's plans and reports become the CLI's
+// entries: dry runs and confirmations print the plan Apply is given, and runs print its
+// report.
+
+// actionNone is the action of an entry a plan leaves as it is.
+const actionNone = "none"
+
+// planEntries is a plan as entries: its actions, then what it leaves as it is, by address.
+func planEntries(p *api.Plan) []entry {
+	out := make([]entry, 0, len(p.Actions)+len(p.Unchanged))
+	for _, a := range p.Actions {
+		out = append(out, actionEntry(a))
+	}
+	for _, u := range p.Unchanged {
+		en, _ := reportEntry(u, false)
+		en.Action, en.Result, en.URL = actionNone, "", ""
+		switch u.Outcome {
+		case api.OutcomeAlreadyInvited, api.OutcomeAlreadyMember:
+			en.Note = u.Outcome.Label()
+		case api.OutcomeRoleMismatch:
+			en.Role, en.Note = string(u.Role), "pending as "+string(u.Invite.Role)+"; --replace-role replaces it"
+		}
+		out = append(out, en)
+	}
+	sortByAddress(out)
+	return out
+}
+
+// actionEntry is one action of a plan.
+func actionEntry(a api.Action) entry {
+	en := entry{Address: api.NormalizeEmail(a.Email), Role: string(a.Role), Action: string(a.Kind)}
+	switch a.Kind {
+	case api.ActionRevoke:
+		en.Code = a.Old[0].Code
+	case api.ActionReplace:
+		en.Code, en.Note = a.Old[0].Code, "pending as "+string(a.Old[0].Role)
+	case api.ActionRenew:
+		en.OldCode = a.Old[0].Code
+		if len(a.Old) > 1 {
+			en.Note = fmt.Sprintf("and %d older duplicates", len(a.Old)-1)
+		}
+	}
+	return en
+}
+
+// reportEntry is one entry of Apply's report, and its failure, if any. sendEmail is whether
+// the plan asked Grafana to email, so that an invite saved without it says so.
+func reportEntry(r api.ReportEntry, sendEmail bool) (entry, *failure) {
+	en := entry{Address: r.Email, Role: string(r.Role), Result: string(r.Outcome), UserID: r.UserID}
+	if r.Invite != nil {
+		en.Code = r.Invite.Code
+		if r.Outcome != api.OutcomeRevoked && r.Outcome != api.OutcomeFailed {
+			en.URL = r.Invite.URL
+		}
+	}
+	if len(r.Revoked) > 0 && r.Outcome == api.OutcomeRenewed {
+		en.OldCode = r.Revoked[0].Code
+	}
+	switch r.Outcome {
+	case api.OutcomeAlreadyMember:
+		en.Role = "" // the member's role is theirs, not the one asked for
+	case api.OutcomeRoleMismatch:
+		en.Role = string(r.Invite.Role)
+		en.Note = "kept; --replace-role replaces it"
+	case api.OutcomeStale:
+		en.Note = "not asked for; --prune revokes it"
+	case api.OutcomeNotStarted:
+		en.Note = "interrupted before it started"
+	}
+	if sendEmail && !r.EmailSent && (r.Outcome == api.OutcomeInvited || r.Outcome == api.OutcomeReplaced || r.Outcome == api.OutcomeRenewed || r.Outcome == api.OutcomeUserAdded) {
+		en.Note = smtpNote
+	}
+	if r.Err == nil {
+		return en, nil
+	}
+	en.Error = r.Err.Error()
+	who := r.Email
+	if who == "" && r.Invite != nil {
+		who = "code " + api.ShortCode(r.Invite.Code)
+	}
+	return en, &failure{who, r.Err}
+}
+
+// reportEntries is Apply's report as entries, with the failures.
+func reportEntries(r *api.Report, sendEmail bool) ([]entry, []failure) {
+	if r == nil {
+		return nil, nil
+	}
+	out := make([]entry, 0, len(r.Entries))
+	var fails []failure
+	for _, re := range r.Entries {
+		en, f := reportEntry(re, sendEmail)
+		out = append(out, en)
+		if f != nil {
+			fails = append(fails, *f)
+		}
+	}
+	return out, fails
+}
+
+// applyPlan applies a plan with the command's concurrency, progress and Ctrl-C, and
+// returns its entries, failures and the run's error.
+func (a *app) applyPlan(ctx context.Context, c *api.Client, label string, p *api.Plan, concurrency int) ([]entry, []failure, error) {
+	prog := a.newProgress(label, p.Changes())
+	report, err := c.Apply(ctx, p, api.ApplyOptions{Concurrency: concurrency, Stop: a.e.interrupt,
+		Progress: func(done, total int, _ api.ReportEntry) { prog.update(done, total) }})
+	prog.finish()
+	var ve *api.ValidationError
+	if errors.As(err, &ve) {
+		return nil, nil, usagef("%v", err)
+	}
+	entries, fails := reportEntries(report, p.SendEmail)
+	return entries, fails, err
+}
+
+// sortByAddress orders entries by address, keeping the order of each address's own.
+func sortByAddress(entries []entry) {
+	sort.SliceStable(entries, func(i, j int) bool { return entries[i].Address < entries[j].Address })
+}
+
+// notStartedNote says how many entries an interrupted run did not start.
+func notStartedNote(entries []entry, what string) string {
+	n := 0
+	for _, en := range entries {
+		if en.Result == string(api.OutcomeNotStarted) {
+			n++
+		}
+	}
+	return fmt.Sprintf("%d of %d %s were not started; the rows above say what was done", n, len(entries), what)
+}
