@@ -1,5 +1,5 @@
 // Package grafanainvites holds the OpenAPI contract of Grafana's organisation-invites API
-// (the three endpoints as real Grafana servers behave) and the go:generate directive that
+// (the five endpoints as real Grafana servers behave) and the go:generate directive that
 // turns it into package gen.
 //
 // Most users want package api, the client, and package fakegrafana, an in-memory Grafana

@@ -45,6 +45,9 @@ type Client struct {
 	// editors run on every attempt, in order: headers, credentials, WithRequestEditor's.
 	// The slice is never appended to after New, so copies share it read-only.
 	editors []gen.RequestEditorFn
+	// public are editors without the credentials, for the invitee's routes, which take
+	// none: a token is not sent where it is not needed. Shared read-only as editors is.
+	public  []gen.RequestEditorFn
 	auth    string // "token", "basic" or "none": what Format shows of the credentials
 	timeout time.Duration
 	retry   RetryPolicy
@@ -131,13 +134,16 @@ func New(grafanaURL string, opts ...Option) (*Client, error) {
 	case cfg.hasBasic:
 		editors, auth = append(editors, BasicAuthEditor(cfg.basicUser, cfg.basicPass)), "basic"
 	}
+	public := []gen.RequestEditorFn{headerEditor(cfg.userAgent)} // no credentials: the invitee's routes
 	for i, fn := range cfg.editors {
 		editors = append(editors, numbered(i+1, fn))
+		public = append(public, numbered(i+1, fn))
 	}
 	c := &Client{
 		server:  server,
 		gen:     g,
 		editors: slices.Clip(editors),
+		public:  slices.Clip(public),
 		auth:    auth,
 		timeout: cfg.timeout,
 		retry:   cfg.retry,

@@ -64,8 +64,12 @@ func (c *Client) do(ctx context.Context, k call, out any) error {
 	deadline, _ := ctx.Deadline()
 	k.secrets = c.secrets
 	var s sent
-	editors := make([]gen.RequestEditorFn, 0, len(c.editors)+1)
-	editors = append(append(editors, s.record), c.editors...)
+	base := c.editors
+	if k.op.public {
+		base = c.public
+	}
+	editors := make([]gen.RequestEditorFn, 0, len(base)+1)
+	editors = append(append(editors, s.record), base...)
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
 		s.req = nil

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/grafana-invites/grafana-invites/gen"
@@ -18,6 +19,8 @@ type operation struct {
 	// idempotent says Grafana handles the request the same way however often it arrives,
 	// so that it may be retried after it may have reached Grafana (see retry.go).
 	idempotent bool
+	// public: the route takes no credentials (the invitee's), so none are sent.
+	public bool
 }
 
 // sender makes one attempt of a call: one call of gen's generated method, with editors
@@ -30,7 +33,10 @@ type call struct {
 	// params are the path parameters (invitation codes), already validated (CheckCode):
 	// scrubbed from what the server echoes, shortened in logs and errors.
 	params []string
-	send   sender
+	// bodySecrets are secrets the request body carries (an invitation code, a password):
+	// scrubbed from what the server echoes, as params are.
+	bodySecrets []string
+	send        sender
 	// secrets are the client's (Client.secrets), scrubbed from what the server echoes with
 	// params.
 	secrets func() redactor
@@ -38,7 +44,9 @@ type call struct {
 
 // redact is the redactor of k: the client's secrets and k's path parameters. It is built
 // only when something is to be scrubbed, off the path of a successful call.
-func (k *call) redact() redactor { return k.secrets().with(k.params...) }
+func (k *call) redact() redactor {
+	return k.secrets().with(append(slices.Clip(k.params), k.bodySecrets...)...)
+}
 
 // sent records the request gen built for one attempt, for logs and errors: its first
 // editor (see do) stores it, before any other editor runs.

@@ -21,7 +21,7 @@ import (
 )
 
 // clientOperations is the client's table of operations: one per endpoint file.
-var clientOperations = []operation{opGetPendingOrgInvites, opAddOrgInvite, opRevokeInvite}
+var clientOperations = []operation{opGetPendingOrgInvites, opAddOrgInvite, opRevokeInvite, opGetInviteInfoByCode, opCompleteInvite}
 
 // TestEveryContractOperationIsImplemented finds each operationId of the embedded
 // openapi.yaml in the client's table and in gen's generated client, and checks what each
@@ -42,6 +42,7 @@ func TestEveryContractOperationIsImplemented(t *testing.T) {
 			continue
 		}
 		assert.Equal(t, s.Method != http.MethodPost, op.idempotent, "%s %s: idempotent", s.Method, s.ID)
+		assert.Equal(t, s.Public, op.public, "%s %s: sends credentials only where the contract wants them", s.Method, s.ID)
 		_, ok = genClient.MethodByName(strings.ToUpper(s.ID[:1]) + s.ID[1:])
 		assert.True(t, ok, "gen's client has no method for %s", s.ID)
 	}

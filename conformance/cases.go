@@ -9,9 +9,9 @@ import (
 	"github.com/grafana-invites/grafana-invites/internal/grafanaid"
 )
 
-// The cases, one per row of docs/grafana-behaviour.md and in its order. Each creates what
+// The admin's cases, one per row of docs/grafana-behaviour.md and in its order. Each creates what
 // it needs under the run's unique addresses; the runner revokes it all afterwards.
-var cases = []testCase{
+var adminCases = []testCase{
 	{"OP-1", func(c *check) {
 		a := c.call(c.s.admin, http.MethodDelete, "api/org/invites/Q2zr6UuKDaWlJgmjE3U8w0pPBrVpTm/revoke", nil, "")
 		c.status(a, http.StatusNotFound, "DELETE of the revoke route")

@@ -20,7 +20,7 @@ import (
 // no case may fail, and none may be skipped, since the fake offers server control and every
 // prerequisite.
 func TestFakeConforms(t *testing.T) {
-	for _, version := range []string{"9.5.0", "10.4.0", "11.2.0", fakegrafana.DefaultGrafanaVersion} {
+	for _, version := range []string{"9.1.0", "9.5.0", "10.4.0", "11.2.0", fakegrafana.DefaultGrafanaVersion} {
 		t.Run(version, func(t *testing.T) {
 			target, stop, err := conformance.Fake(version)
 			require.NoError(t, err)

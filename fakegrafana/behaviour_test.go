@@ -19,8 +19,8 @@ import (
 // every version profile it applies to.
 
 // profiles are the Grafana versions the fake's behaviour is tested as: below and above the
-// revoke fix, 9.x, and the default.
-var profiles = []string{"9.5.0", "10.4.0", "11.2.0", fakegrafana.DefaultGrafanaVersion}
+// revoke fix, 9.x before and after its invite fix (VER-3), and the default.
+var profiles = []string{"9.1.0", "9.5.0", "10.4.0", "11.2.0", fakegrafana.DefaultGrafanaVersion}
 
 // root is the default seed's server admin, who may invite new people in every version.
 var root = basic("admin", "admin")
@@ -75,7 +75,7 @@ func emailsOf(l []gen.TempUserDTO) []string {
 
 var tokenRE = regexp.MustCompile(`^glsa_[0-9A-Za-z]{32}_[0-9a-f]{8}$`)
 
-var behaviours = []behaviour{
+var adminBehaviours = []behaviour{
 	{id: "OP-1", run: func(t *testing.T, v string) {
 		s := as(v)
 		a := serve(t, s, call{method: http.MethodDelete, path: revokePath("Q2zr6UuKDaWlJgmjE3U8w0pPBrVpTm"), auth: admin})

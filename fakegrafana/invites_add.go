@@ -3,9 +3,6 @@ package fakegrafana
 import (
 	"cmp"
 	"context"
-	"encoding/json"
-	"errors"
-	"mime"
 	"net/http"
 	"time"
 	"unicode"
@@ -107,30 +104,18 @@ func (h strictServer) AddOrgInvite(ctx context.Context, req gen.AddOrgInviteRequ
 	return gen.AddOrgInvite200JSONResponse{Message: "Created invite for " + form.LoginOrEmail}, nil
 }
 
-// errBind is a body Grafana's binding refuses.
-var errBind = errors.New(msgBadRequest)
-
 // bindInviteForm decodes the POST body as Grafana's binding does: JSON only, the first
 // JSON value only (trailing bytes are ignored), loginOrEmail required, role required but
 // "" meaning Viewer, which the generated type cannot tell from an absent role.
 func bindInviteForm(r *http.Request) (gen.AddInviteForm, error) {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "application/json" {
-		return gen.AddInviteForm{}, errBind
-	}
 	var in struct {
 		LoginOrEmail string  `json:"loginOrEmail"`
 		Name         string  `json:"name"`
 		Role         *string `json:"role"`
 		SendEmail    bool    `json:"sendEmail"`
 	}
-	// Only the first JSON value is decoded: trailing bytes are ignored (ADD-2).
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return gen.AddInviteForm{}, err
-		}
-		return gen.AddInviteForm{}, errBind
+	if err := bindJSON(r, &in); err != nil {
+		return gen.AddInviteForm{}, err
 	}
 	if in.LoginOrEmail == "" || in.Role == nil {
 		return gen.AddInviteForm{}, errBind

@@ -20,6 +20,9 @@ func (s *Server) grafanaChain(next gen.StrictHandlerFunc, genID string) gen.Stri
 			writeMessage(w, http.StatusInternalServerError, "fakegrafana: operation "+string(op)+" is missing from its table")
 			return nil, nil
 		}
+		if rules.public {
+			return bindThen(ctx, w, r, request, rules, next)
+		}
 		id, ok := s.authenticate(w, r)
 		if !ok {
 			return nil, nil
@@ -36,16 +39,21 @@ func (s *Server) grafanaChain(next gen.StrictHandlerFunc, genID string) gen.Stri
 			writeMessage(w, http.StatusForbidden, msgQuotaReached)
 			return nil, nil
 		}
-		if rules.bind != nil {
-			bound, err := rules.bind(r, request)
-			if err != nil {
-				writeBindError(w, err)
-				return nil, nil
-			}
-			request = bound
-		}
-		return next(context.WithValue(ctx, identityKey{}, id), w, r, request)
+		return bindThen(context.WithValue(ctx, identityKey{}, id), w, r, request, rules, next)
 	}
+}
+
+// bindThen binds the body by the operation's rule, if it has one, then calls the handler.
+func bindThen(ctx context.Context, w http.ResponseWriter, r *http.Request, request any, rules opRules, next gen.StrictHandlerFunc) (any, error) {
+	if rules.bind != nil {
+		bound, err := rules.bind(r, request)
+		if err != nil {
+			writeBindError(w, err)
+			return nil, nil
+		}
+		request = bound
+	}
+	return next(ctx, w, r, request)
 }
 
 // faults injects the faults queued for an operation (see Inject) and counts its calls,

@@ -14,11 +14,17 @@ const (
 	OpAddOrgInvite         Operation = "addOrgInvite"
 	OpGetPendingOrgInvites Operation = "getPendingOrgInvites"
 	OpRevokeInvite         Operation = "revokeInvite"
+	OpGetInviteInfoByCode  Operation = "getInviteInfoByCode"
+	OpCompleteInvite       Operation = "completeInvite"
 )
 
 // opRules is what Grafana's middleware does for an operation before its handler, beyond
-// authentication and the permission org.users:add, which every operation here needs.
+// authentication and the permission org.users:add, which every operation here needs but
+// the public ones.
 type opRules struct {
+	// public: no authentication, permission or quota check (the invitee's routes); the
+	// handler sees no caller.
+	public bool
 	// quota: the user quota is checked (403 "user Quota reached").
 	quota bool
 	// bind decodes the request body as Grafana's binding does and returns the request
@@ -32,6 +38,8 @@ var operations = map[Operation]opRules{
 	OpAddOrgInvite:         addOrgInviteRules,
 	OpGetPendingOrgInvites: {},
 	OpRevokeInvite:         {},
+	OpGetInviteInfoByCode:  {public: true},
+	OpCompleteInvite:       completeInviteRules,
 }
 
 // operationOf turns the operation id that gen's strict server hands its middleware (the

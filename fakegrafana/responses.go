@@ -26,6 +26,11 @@ const (
 	msgBodyTooLarge      = "request body too large"
 	msgCannotCreateUser  = "Permission denied: not permitted to create a new user"
 	msgInternal          = "Internal server error"
+	msgOrgNotFound       = "org not found"
+	msgInvalidEmail      = "Invalid email address provided"
+	msgOtherEmail        = "The provided email is different from the address that is found in the invite"
+	msgCreateUserFailed  = "failed to create user"
+	msgUserCreated       = "User created and logged in"
 )
 
 type authErrorBody struct {

@@ -119,6 +119,55 @@ type AddInviteResponseBody struct {
 	UserID *int64 `json:"userId,omitempty"`
 }
 
+// CompleteInviteForm What the invitee sends to accept. The server requires none of the keys (a missing
+// one is `""`), but an invite is accepted only with its code and its address.
+type CompleteInviteForm struct {
+	// ConfirmPassword Not checked by the server; the sign-up page compares it.
+	//
+	// Example: a-long-passphrase
+	ConfirmPassword *string `json:"confirmPassword,omitempty"`
+
+	// Email The invitee's address; for an invite made for an address, that address exactly.
+	// Grafana reads it with Go's `net/mail` (ACCEPT-3): what that refuses is 400.
+	//
+	//
+	// Example: bob@example.com
+	Email string `json:"email"`
+
+	// InviteCode The invite's code, as in `TempUserDTO.code`.
+	//
+	// Example: Q2zr6UuKDaWlJgmjE3U8w0pPBrVpTm
+	InviteCode string `json:"inviteCode"`
+
+	// Name The display name of the new user.
+	//
+	// Example: Bob
+	Name *string `json:"name,omitempty"`
+
+	// Password At least 4 characters (Grafana's basic policy; the strong policy wants 12 with
+	// upper case, lower case, a digit and a symbol). A secret: never logged.
+	//
+	//
+	// Example: a-long-passphrase
+	Password string `json:"password"`
+
+	// Username The login of the new user; trimmed; without one the login is the email.
+	//
+	// Example: bob
+	Username *string `json:"username,omitempty"`
+}
+
+// CompleteInviteResponseBody defines model for CompleteInviteResponseBody.
+type CompleteInviteResponseBody struct {
+	// ID The new user's id; absent before 9.2.4 (VER-3).
+	//
+	// Example: 7
+	ID *int64 `json:"id,omitempty"`
+
+	// Message Example: User created and logged in
+	Message string `json:"message"`
+}
+
 // ErrorResponseBody Lenient: covers the three shapes Grafana sends. Every key is optional and unknown keys
 // must be ignored (additional properties are allowed).
 //  1. handler errors: `{"message": "…"}`, plus `traceID` when an internal error was behind it;
@@ -165,6 +214,36 @@ type ErrorResponseBody struct {
 	//
 	// Example: 4bf92f3577b34da6a3ce929d0e0e4736
 	TraceID *string `json:"traceID,omitempty"`
+}
+
+// InviteInfo A pending invite as its invitee sees it.
+type InviteInfo struct {
+	// Email The `loginOrEmail` of the invite, exactly as it was sent.
+	//
+	// Example: bob@example.com
+	Email string `json:"email"`
+
+	// InvitedBy The inviting user's name, else login, else email; `""` when that user no longer
+	// exists.
+	//
+	//
+	// Example: admin
+	InvitedBy string `json:"invitedBy"`
+
+	// Name The name given with the invite, or `""`.
+	//
+	// Example: Bob
+	Name string `json:"name"`
+
+	// OrgName The name of the invite's organisation; sent from 11.4.0 (VER-4).
+	//
+	// Example: Main Org.
+	OrgName *string `json:"orgName,omitempty"`
+
+	// Username Grafana's suggestion for the login, the invite's `email` again.
+	//
+	// Example: bob@example.com
+	Username string `json:"username"`
 }
 
 // OrgRole An organisation role. On input the server upper-cases the first letter only
@@ -260,6 +339,9 @@ type TempUserDTO struct {
 // Example: InvitePending
 type TempUserStatus string
 
+// InvitationCode defines model for InvitationCode.
+type InvitationCode = string
+
 // OrgIdHeader defines model for OrgIdHeader.
 type OrgIdHeader = int64
 
@@ -334,6 +416,9 @@ type RevokeInviteParams struct {
 
 // AddOrgInviteJSONRequestBody defines body for AddOrgInvite for application/json ContentType.
 type AddOrgInviteJSONRequestBody = AddInviteForm
+
+// CompleteInviteJSONRequestBody defines body for CompleteInvite for application/json ContentType.
+type CompleteInviteJSONRequestBody = CompleteInviteForm
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -517,7 +602,95 @@ type ClientInterface interface {
 	// for another organisation's invite.
 	//
 	// Corresponds with PATCH /org/invites/{invitation_code}/revoke (the `RevokeInvite` operationId).
-	RevokeInvite(ctx context.Context, invitationCode string, params *RevokeInviteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RevokeInvite(ctx context.Context, invitationCode InvitationCode, params *RevokeInviteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CompleteInviteWithBody Accept an invite, creating the invitee's user.
+	//
+	// Creates a Grafana user, adds it to the invite's organisation with the invite's role,
+	// marks the invite `Completed` (it leaves the pending list) and signs the user in (a
+	// session cookie). **No credentials**, and no quota or sign-up setting is checked: the
+	// code is the authority. The server checks, in this order (ACCEPT-2 to ACCEPT-6):
+	//
+	// 1. body not JSON: **400** `bad request data`;
+	// 2. `email` not an address (Go's `net/mail` rules; `Bob <bob@example.com>` is read
+	//    as `bob@example.com`): **400** `Invalid email address provided`;
+	// 3. no invite has `inviteCode`: **404** `Invite not found`;
+	// 4. the invite is not pending: **412** `Invite cannot be used in status <status>`,
+	//    e.g. `Completed` or `Revoked`;
+	// 5. the invite was made for an email address and `email` differs from it (compared
+	//    exactly, case included): **400** `The provided email is different from the
+	//    address that is found in the invite`; an invite made for a login takes any
+	//    address;
+	// 6. a user has this email or username already: **412** `User with email '<email>' or
+	//    username '<username>' already exists`; a password shorter than 4 characters (or
+	//    failing the strong password policy when enabled): **500** `failed to create
+	//    user`;
+	// 7. otherwise **200** with the new user's `id`.
+	//
+	// `username` is trimmed; without one the login is the email. `confirmPassword` is
+	// not checked by the server. **Not idempotent**: completing twice answers 412 the
+	// second time.
+	//
+	// **Older releases:** before 9.2.4 step 5 does not exist and the answer has no `id`
+	// (VER-3).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /user/invite/complete (the `CompleteInvite` operationId).
+	CompleteInviteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CompleteInvite Accept an invite, creating the invitee's user.
+	//
+	// Creates a Grafana user, adds it to the invite's organisation with the invite's role,
+	// marks the invite `Completed` (it leaves the pending list) and signs the user in (a
+	// session cookie). **No credentials**, and no quota or sign-up setting is checked: the
+	// code is the authority. The server checks, in this order (ACCEPT-2 to ACCEPT-6):
+	//
+	// 1. body not JSON: **400** `bad request data`;
+	// 2. `email` not an address (Go's `net/mail` rules; `Bob <bob@example.com>` is read
+	//    as `bob@example.com`): **400** `Invalid email address provided`;
+	// 3. no invite has `inviteCode`: **404** `Invite not found`;
+	// 4. the invite is not pending: **412** `Invite cannot be used in status <status>`,
+	//    e.g. `Completed` or `Revoked`;
+	// 5. the invite was made for an email address and `email` differs from it (compared
+	//    exactly, case included): **400** `The provided email is different from the
+	//    address that is found in the invite`; an invite made for a login takes any
+	//    address;
+	// 6. a user has this email or username already: **412** `User with email '<email>' or
+	//    username '<username>' already exists`; a password shorter than 4 characters (or
+	//    failing the strong password policy when enabled): **500** `failed to create
+	//    user`;
+	// 7. otherwise **200** with the new user's `id`.
+	//
+	// `username` is trimmed; without one the login is the email. `confirmPassword` is
+	// not checked by the server. **Not idempotent**: completing twice answers 412 the
+	// second time.
+	//
+	// **Older releases:** before 9.2.4 step 5 does not exist and the answer has no `id`
+	// (VER-3).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /user/invite/complete (the `CompleteInvite` operationId).
+	CompleteInvite(ctx context.Context, body CompleteInviteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetInviteInfoByCode Get an invite by its code, for the invitee.
+	//
+	// What Grafana's sign-up page for an invite shows: the invited address, the name given
+	// with the invite and who invited. **No credentials**: the code is the secret, and no
+	// authentication, permission or quota check runs (a token or password sent along is
+	// ignored).
+	//
+	// Only an invite whose status is `InvitePending` is found: a revoked, completed or
+	// expired code, like an unknown one, answers 404 `Invite not found` (ACCEPT-1). An
+	// invite whose organisation was deleted answers 404 `org not found` in the releases
+	// that send `orgName`.
+	//
+	// **Older releases:** before 9.2.4 (the fix of CVE-2022-39306) any invite was found,
+	// whatever its status (VER-3); `orgName` is sent from 11.4.0 (VER-4).
+	//
+	// Corresponds with GET /user/invite/{invitation_code} (the `GetInviteInfoByCode` operationId).
+	GetInviteInfoByCode(ctx context.Context, invitationCode InvitationCode, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GetPendingOrgInvites Get pending invites.
@@ -658,8 +831,126 @@ func (c *Client) AddOrgInvite(ctx context.Context, params *AddOrgInviteParams, b
 // for another organisation's invite.
 //
 // Corresponds with PATCH /org/invites/{invitation_code}/revoke (the `RevokeInvite` operationId).
-func (c *Client) RevokeInvite(ctx context.Context, invitationCode string, params *RevokeInviteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RevokeInvite(ctx context.Context, invitationCode InvitationCode, params *RevokeInviteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRevokeInviteRequest(c.Server, invitationCode, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CompleteInviteWithBody Accept an invite, creating the invitee's user.
+//
+// Creates a Grafana user, adds it to the invite's organisation with the invite's role,
+// marks the invite `Completed` (it leaves the pending list) and signs the user in (a
+// session cookie). **No credentials**, and no quota or sign-up setting is checked: the
+// code is the authority. The server checks, in this order (ACCEPT-2 to ACCEPT-6):
+//
+//  1. body not JSON: **400** `bad request data`;
+//  2. `email` not an address (Go's `net/mail` rules; `Bob <bob@example.com>` is read
+//     as `bob@example.com`): **400** `Invalid email address provided`;
+//  3. no invite has `inviteCode`: **404** `Invite not found`;
+//  4. the invite is not pending: **412** `Invite cannot be used in status <status>`,
+//     e.g. `Completed` or `Revoked`;
+//  5. the invite was made for an email address and `email` differs from it (compared
+//     exactly, case included): **400** `The provided email is different from the
+//     address that is found in the invite`; an invite made for a login takes any
+//     address;
+//  6. a user has this email or username already: **412** `User with email '<email>' or
+//     username '<username>' already exists`; a password shorter than 4 characters (or
+//     failing the strong password policy when enabled): **500** `failed to create
+//     user`;
+//  7. otherwise **200** with the new user's `id`.
+//
+// `username` is trimmed; without one the login is the email. `confirmPassword` is
+// not checked by the server. **Not idempotent**: completing twice answers 412 the
+// second time.
+//
+// **Older releases:** before 9.2.4 step 5 does not exist and the answer has no `id`
+// (VER-3).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /user/invite/complete (the `CompleteInvite` operationId).
+func (c *Client) CompleteInviteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCompleteInviteRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CompleteInvite Accept an invite, creating the invitee's user.
+//
+// Creates a Grafana user, adds it to the invite's organisation with the invite's role,
+// marks the invite `Completed` (it leaves the pending list) and signs the user in (a
+// session cookie). **No credentials**, and no quota or sign-up setting is checked: the
+// code is the authority. The server checks, in this order (ACCEPT-2 to ACCEPT-6):
+//
+//  1. body not JSON: **400** `bad request data`;
+//  2. `email` not an address (Go's `net/mail` rules; `Bob <bob@example.com>` is read
+//     as `bob@example.com`): **400** `Invalid email address provided`;
+//  3. no invite has `inviteCode`: **404** `Invite not found`;
+//  4. the invite is not pending: **412** `Invite cannot be used in status <status>`,
+//     e.g. `Completed` or `Revoked`;
+//  5. the invite was made for an email address and `email` differs from it (compared
+//     exactly, case included): **400** `The provided email is different from the
+//     address that is found in the invite`; an invite made for a login takes any
+//     address;
+//  6. a user has this email or username already: **412** `User with email '<email>' or
+//     username '<username>' already exists`; a password shorter than 4 characters (or
+//     failing the strong password policy when enabled): **500** `failed to create
+//     user`;
+//  7. otherwise **200** with the new user's `id`.
+//
+// `username` is trimmed; without one the login is the email. `confirmPassword` is
+// not checked by the server. **Not idempotent**: completing twice answers 412 the
+// second time.
+//
+// **Older releases:** before 9.2.4 step 5 does not exist and the answer has no `id`
+// (VER-3).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /user/invite/complete (the `CompleteInvite` operationId).
+func (c *Client) CompleteInvite(ctx context.Context, body CompleteInviteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCompleteInviteRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetInviteInfoByCode Get an invite by its code, for the invitee.
+//
+// What Grafana's sign-up page for an invite shows: the invited address, the name given
+// with the invite and who invited. **No credentials**: the code is the secret, and no
+// authentication, permission or quota check runs (a token or password sent along is
+// ignored).
+//
+// Only an invite whose status is `InvitePending` is found: a revoked, completed or
+// expired code, like an unknown one, answers 404 `Invite not found` (ACCEPT-1). An
+// invite whose organisation was deleted answers 404 `org not found` in the releases
+// that send `orgName`.
+//
+// **Older releases:** before 9.2.4 (the fix of CVE-2022-39306) any invite was found,
+// whatever its status (VER-3); `orgName` is sent from 11.4.0 (VER-4).
+//
+// Corresponds with GET /user/invite/{invitation_code} (the `GetInviteInfoByCode` operationId).
+func (c *Client) GetInviteInfoByCode(ctx context.Context, invitationCode InvitationCode, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetInviteInfoByCodeRequest(c.Server, invitationCode)
 	if err != nil {
 		return nil, err
 	}
@@ -768,7 +1059,7 @@ func NewAddOrgInviteRequestWithBody(server string, params *AddOrgInviteParams, c
 }
 
 // NewRevokeInviteRequest constructs an http.Request for the RevokeInvite method
-func NewRevokeInviteRequest(server string, invitationCode string, params *RevokeInviteParams) (*http.Request, error) {
+func NewRevokeInviteRequest(server string, invitationCode InvitationCode, params *RevokeInviteParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -811,6 +1102,80 @@ func NewRevokeInviteRequest(server string, invitationCode string, params *Revoke
 			req.Header.Set("X-Grafana-Org-Id", headerParam0)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewCompleteInviteRequest calls the generic CompleteInvite builder with application/json body
+func NewCompleteInviteRequest(server string, body CompleteInviteJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCompleteInviteRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCompleteInviteRequestWithBody constructs an http.Request for the CompleteInvite method, with any body, and a specified content type
+func NewCompleteInviteRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/user/invite/complete")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetInviteInfoByCodeRequest constructs an http.Request for the GetInviteInfoByCode method
+func NewGetInviteInfoByCodeRequest(server string, invitationCode InvitationCode) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "invitation_code", invitationCode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/user/invite/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -972,7 +1337,97 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /org/invites/{invitation_code}/revoke (the `RevokeInvite` operationId).
-	RevokeInviteWithResponse(ctx context.Context, invitationCode string, params *RevokeInviteParams, reqEditors ...RequestEditorFn) (*RevokeInviteResponse, error)
+	RevokeInviteWithResponse(ctx context.Context, invitationCode InvitationCode, params *RevokeInviteParams, reqEditors ...RequestEditorFn) (*RevokeInviteResponse, error)
+
+	// CompleteInviteWithBodyWithResponse Accept an invite, creating the invitee's user.
+	//
+	// Creates a Grafana user, adds it to the invite's organisation with the invite's role,
+	// marks the invite `Completed` (it leaves the pending list) and signs the user in (a
+	// session cookie). **No credentials**, and no quota or sign-up setting is checked: the
+	// code is the authority. The server checks, in this order (ACCEPT-2 to ACCEPT-6):
+	//
+	// 1. body not JSON: **400** `bad request data`;
+	// 2. `email` not an address (Go's `net/mail` rules; `Bob <bob@example.com>` is read
+	//    as `bob@example.com`): **400** `Invalid email address provided`;
+	// 3. no invite has `inviteCode`: **404** `Invite not found`;
+	// 4. the invite is not pending: **412** `Invite cannot be used in status <status>`,
+	//    e.g. `Completed` or `Revoked`;
+	// 5. the invite was made for an email address and `email` differs from it (compared
+	//    exactly, case included): **400** `The provided email is different from the
+	//    address that is found in the invite`; an invite made for a login takes any
+	//    address;
+	// 6. a user has this email or username already: **412** `User with email '<email>' or
+	//    username '<username>' already exists`; a password shorter than 4 characters (or
+	//    failing the strong password policy when enabled): **500** `failed to create
+	//    user`;
+	// 7. otherwise **200** with the new user's `id`.
+	//
+	// `username` is trimmed; without one the login is the email. `confirmPassword` is
+	// not checked by the server. **Not idempotent**: completing twice answers 412 the
+	// second time.
+	//
+	// **Older releases:** before 9.2.4 step 5 does not exist and the answer has no `id`
+	// (VER-3).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /user/invite/complete (the `CompleteInvite` operationId).
+	CompleteInviteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CompleteInviteResponse, error)
+
+	// CompleteInviteWithResponse Accept an invite, creating the invitee's user.
+	//
+	// Creates a Grafana user, adds it to the invite's organisation with the invite's role,
+	// marks the invite `Completed` (it leaves the pending list) and signs the user in (a
+	// session cookie). **No credentials**, and no quota or sign-up setting is checked: the
+	// code is the authority. The server checks, in this order (ACCEPT-2 to ACCEPT-6):
+	//
+	// 1. body not JSON: **400** `bad request data`;
+	// 2. `email` not an address (Go's `net/mail` rules; `Bob <bob@example.com>` is read
+	//    as `bob@example.com`): **400** `Invalid email address provided`;
+	// 3. no invite has `inviteCode`: **404** `Invite not found`;
+	// 4. the invite is not pending: **412** `Invite cannot be used in status <status>`,
+	//    e.g. `Completed` or `Revoked`;
+	// 5. the invite was made for an email address and `email` differs from it (compared
+	//    exactly, case included): **400** `The provided email is different from the
+	//    address that is found in the invite`; an invite made for a login takes any
+	//    address;
+	// 6. a user has this email or username already: **412** `User with email '<email>' or
+	//    username '<username>' already exists`; a password shorter than 4 characters (or
+	//    failing the strong password policy when enabled): **500** `failed to create
+	//    user`;
+	// 7. otherwise **200** with the new user's `id`.
+	//
+	// `username` is trimmed; without one the login is the email. `confirmPassword` is
+	// not checked by the server. **Not idempotent**: completing twice answers 412 the
+	// second time.
+	//
+	// **Older releases:** before 9.2.4 step 5 does not exist and the answer has no `id`
+	// (VER-3).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /user/invite/complete (the `CompleteInvite` operationId).
+	CompleteInviteWithResponse(ctx context.Context, body CompleteInviteJSONRequestBody, reqEditors ...RequestEditorFn) (*CompleteInviteResponse, error)
+
+	// GetInviteInfoByCodeWithResponse Get an invite by its code, for the invitee.
+	//
+	// What Grafana's sign-up page for an invite shows: the invited address, the name given
+	// with the invite and who invited. **No credentials**: the code is the secret, and no
+	// authentication, permission or quota check runs (a token or password sent along is
+	// ignored).
+	//
+	// Only an invite whose status is `InvitePending` is found: a revoked, completed or
+	// expired code, like an unknown one, answers 404 `Invite not found` (ACCEPT-1). An
+	// invite whose organisation was deleted answers 404 `org not found` in the releases
+	// that send `orgName`.
+	//
+	// **Older releases:** before 9.2.4 (the fix of CVE-2022-39306) any invite was found,
+	// whatever its status (VER-3); `orgName` is sent from 11.4.0 (VER-4).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /user/invite/{invitation_code} (the `GetInviteInfoByCode` operationId).
+	GetInviteInfoByCodeWithResponse(ctx context.Context, invitationCode InvitationCode, reqEditors ...RequestEditorFn) (*GetInviteInfoByCodeResponse, error)
 }
 
 type GetPendingOrgInvitesResponse struct {
@@ -1203,6 +1658,144 @@ func (r RevokeInviteResponse) ContentType() string {
 	return ""
 }
 
+type CompleteInviteResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CompleteInviteResponseBody
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ErrorResponseBody
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorResponseBody
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *ErrorResponseBody
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *UnexpectedError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CompleteInviteResponse) GetJSON200() *CompleteInviteResponseBody {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CompleteInviteResponse) GetJSON400() *ErrorResponseBody {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CompleteInviteResponse) GetJSON404() *ErrorResponseBody {
+	return r.JSON404
+}
+
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r CompleteInviteResponse) GetJSON412() *ErrorResponseBody {
+	return r.JSON412
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CompleteInviteResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CompleteInviteResponse) GetJSONDefault() *UnexpectedError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CompleteInviteResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CompleteInviteResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CompleteInviteResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CompleteInviteResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetInviteInfoByCodeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *InviteInfo
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorResponseBody
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *UnexpectedError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetInviteInfoByCodeResponse) GetJSON200() *InviteInfo {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetInviteInfoByCodeResponse) GetJSON404() *ErrorResponseBody {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetInviteInfoByCodeResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetInviteInfoByCodeResponse) GetJSONDefault() *UnexpectedError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetInviteInfoByCodeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetInviteInfoByCodeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetInviteInfoByCodeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetInviteInfoByCodeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetPendingOrgInvitesWithResponse Get pending invites.
 //
 // Lists the invites of the current organisation whose status is `InvitePending`, newest
@@ -1333,12 +1926,120 @@ func (c *ClientWithResponses) AddOrgInviteWithResponse(ctx context.Context, para
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /org/invites/{invitation_code}/revoke (the `RevokeInvite` operationId).
-func (c *ClientWithResponses) RevokeInviteWithResponse(ctx context.Context, invitationCode string, params *RevokeInviteParams, reqEditors ...RequestEditorFn) (*RevokeInviteResponse, error) {
+func (c *ClientWithResponses) RevokeInviteWithResponse(ctx context.Context, invitationCode InvitationCode, params *RevokeInviteParams, reqEditors ...RequestEditorFn) (*RevokeInviteResponse, error) {
 	rsp, err := c.RevokeInvite(ctx, invitationCode, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseRevokeInviteResponse(rsp)
+}
+
+// CompleteInviteWithBodyWithResponse Accept an invite, creating the invitee's user.
+//
+// Creates a Grafana user, adds it to the invite's organisation with the invite's role,
+// marks the invite `Completed` (it leaves the pending list) and signs the user in (a
+// session cookie). **No credentials**, and no quota or sign-up setting is checked: the
+// code is the authority. The server checks, in this order (ACCEPT-2 to ACCEPT-6):
+//
+//  1. body not JSON: **400** `bad request data`;
+//  2. `email` not an address (Go's `net/mail` rules; `Bob <bob@example.com>` is read
+//     as `bob@example.com`): **400** `Invalid email address provided`;
+//  3. no invite has `inviteCode`: **404** `Invite not found`;
+//  4. the invite is not pending: **412** `Invite cannot be used in status <status>`,
+//     e.g. `Completed` or `Revoked`;
+//  5. the invite was made for an email address and `email` differs from it (compared
+//     exactly, case included): **400** `The provided email is different from the
+//     address that is found in the invite`; an invite made for a login takes any
+//     address;
+//  6. a user has this email or username already: **412** `User with email '<email>' or
+//     username '<username>' already exists`; a password shorter than 4 characters (or
+//     failing the strong password policy when enabled): **500** `failed to create
+//     user`;
+//  7. otherwise **200** with the new user's `id`.
+//
+// `username` is trimmed; without one the login is the email. `confirmPassword` is
+// not checked by the server. **Not idempotent**: completing twice answers 412 the
+// second time.
+//
+// **Older releases:** before 9.2.4 step 5 does not exist and the answer has no `id`
+// (VER-3).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /user/invite/complete (the `CompleteInvite` operationId).
+func (c *ClientWithResponses) CompleteInviteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CompleteInviteResponse, error) {
+	rsp, err := c.CompleteInviteWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCompleteInviteResponse(rsp)
+}
+
+// CompleteInviteWithResponse Accept an invite, creating the invitee's user.
+//
+// Creates a Grafana user, adds it to the invite's organisation with the invite's role,
+// marks the invite `Completed` (it leaves the pending list) and signs the user in (a
+// session cookie). **No credentials**, and no quota or sign-up setting is checked: the
+// code is the authority. The server checks, in this order (ACCEPT-2 to ACCEPT-6):
+//
+//  1. body not JSON: **400** `bad request data`;
+//  2. `email` not an address (Go's `net/mail` rules; `Bob <bob@example.com>` is read
+//     as `bob@example.com`): **400** `Invalid email address provided`;
+//  3. no invite has `inviteCode`: **404** `Invite not found`;
+//  4. the invite is not pending: **412** `Invite cannot be used in status <status>`,
+//     e.g. `Completed` or `Revoked`;
+//  5. the invite was made for an email address and `email` differs from it (compared
+//     exactly, case included): **400** `The provided email is different from the
+//     address that is found in the invite`; an invite made for a login takes any
+//     address;
+//  6. a user has this email or username already: **412** `User with email '<email>' or
+//     username '<username>' already exists`; a password shorter than 4 characters (or
+//     failing the strong password policy when enabled): **500** `failed to create
+//     user`;
+//  7. otherwise **200** with the new user's `id`.
+//
+// `username` is trimmed; without one the login is the email. `confirmPassword` is
+// not checked by the server. **Not idempotent**: completing twice answers 412 the
+// second time.
+//
+// **Older releases:** before 9.2.4 step 5 does not exist and the answer has no `id`
+// (VER-3).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /user/invite/complete (the `CompleteInvite` operationId).
+func (c *ClientWithResponses) CompleteInviteWithResponse(ctx context.Context, body CompleteInviteJSONRequestBody, reqEditors ...RequestEditorFn) (*CompleteInviteResponse, error) {
+	rsp, err := c.CompleteInvite(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCompleteInviteResponse(rsp)
+}
+
+// GetInviteInfoByCodeWithResponse Get an invite by its code, for the invitee.
+//
+// What Grafana's sign-up page for an invite shows: the invited address, the name given
+// with the invite and who invited. **No credentials**: the code is the secret, and no
+// authentication, permission or quota check runs (a token or password sent along is
+// ignored).
+//
+// Only an invite whose status is `InvitePending` is found: a revoked, completed or
+// expired code, like an unknown one, answers 404 `Invite not found` (ACCEPT-1). An
+// invite whose organisation was deleted answers 404 `org not found` in the releases
+// that send `orgName`.
+//
+// **Older releases:** before 9.2.4 (the fix of CVE-2022-39306) any invite was found,
+// whatever its status (VER-3); `orgName` is sent from 11.4.0 (VER-4).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /user/invite/{invitation_code} (the `GetInviteInfoByCode` operationId).
+func (c *ClientWithResponses) GetInviteInfoByCodeWithResponse(ctx context.Context, invitationCode InvitationCode, reqEditors ...RequestEditorFn) (*GetInviteInfoByCodeResponse, error) {
+	rsp, err := c.GetInviteInfoByCode(ctx, invitationCode, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetInviteInfoByCodeResponse(rsp)
 }
 
 // ParseGetPendingOrgInvitesResponse parses an HTTP response from a GetPendingOrgInvitesWithResponse call
@@ -1524,6 +2225,114 @@ func ParseRevokeInviteResponse(rsp *http.Response) (*RevokeInviteResponse, error
 	return response, nil
 }
 
+// ParseCompleteInviteResponse parses an HTTP response from a CompleteInviteWithResponse call
+func ParseCompleteInviteResponse(rsp *http.Response) (*CompleteInviteResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CompleteInviteResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CompleteInviteResponseBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ErrorResponseBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorResponseBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest ErrorResponseBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest UnexpectedError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetInviteInfoByCodeResponse parses an HTTP response from a GetInviteInfoByCodeWithResponse call
+func ParseGetInviteInfoByCodeResponse(rsp *http.Response) (*GetInviteInfoByCodeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetInviteInfoByCodeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest InviteInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorResponseBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest UnexpectedError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// GetPendingOrgInvites Get pending invites.
@@ -1534,7 +2343,13 @@ type ServerInterface interface {
 	AddOrgInvite(w http.ResponseWriter, r *http.Request, params AddOrgInviteParams)
 	// RevokeInvite Revoke invite.
 	// (PATCH /org/invites/{invitation_code}/revoke)
-	RevokeInvite(w http.ResponseWriter, r *http.Request, invitationCode string, params RevokeInviteParams)
+	RevokeInvite(w http.ResponseWriter, r *http.Request, invitationCode InvitationCode, params RevokeInviteParams)
+	// CompleteInvite Accept an invite, creating the invitee's user.
+	// (POST /user/invite/complete)
+	CompleteInvite(w http.ResponseWriter, r *http.Request)
+	// GetInviteInfoByCode Get an invite by its code, for the invitee.
+	// (GET /user/invite/{invitation_code})
+	GetInviteInfoByCode(w http.ResponseWriter, r *http.Request, invitationCode InvitationCode)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -1635,7 +2450,7 @@ func (siw *ServerInterfaceWrapper) RevokeInvite(w http.ResponseWriter, r *http.R
 	_ = err
 
 	// ------------- Path parameter "invitation_code" -------------
-	var invitationCode string
+	var invitationCode InvitationCode
 
 	err = runtime.BindStyledParameterWithOptions("simple", "invitation_code", r.PathValue("invitation_code"), &invitationCode, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
@@ -1669,6 +2484,46 @@ func (siw *ServerInterfaceWrapper) RevokeInvite(w http.ResponseWriter, r *http.R
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.RevokeInvite(w, r, invitationCode, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CompleteInvite operation middleware
+func (siw *ServerInterfaceWrapper) CompleteInvite(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CompleteInvite(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetInviteInfoByCode operation middleware
+func (siw *ServerInterfaceWrapper) GetInviteInfoByCode(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "invitation_code" -------------
+	var invitationCode InvitationCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "invitation_code", r.PathValue("invitation_code"), &invitationCode, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "invitation_code", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetInviteInfoByCode(w, r, invitationCode)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -1801,6 +2656,8 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/org/invites", wrapper.GetPendingOrgInvites)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/org/invites", wrapper.AddOrgInvite)
 	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/org/invites/{invitation_code}/revoke", wrapper.RevokeInvite)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/user/invite/{invitation_code}", wrapper.GetInviteInfoByCode)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/user/invite/complete", wrapper.CompleteInvite)
 
 	return m
 }
@@ -2011,7 +2868,7 @@ func (response AddOrgInvitedefaultJSONResponse) VisitAddOrgInviteResponse(w http
 }
 
 type RevokeInviteRequestObject struct {
-	InvitationCode string `json:"invitation_code"`
+	InvitationCode InvitationCode `json:"invitation_code"`
 	Params         RevokeInviteParams
 }
 
@@ -2108,6 +2965,172 @@ func (response RevokeInvitedefaultJSONResponse) VisitRevokeInviteResponse(w http
 	return err
 }
 
+type CompleteInviteRequestObject struct {
+	Body *CompleteInviteJSONRequestBody
+}
+
+type CompleteInviteResponseObject interface {
+	VisitCompleteInviteResponse(w http.ResponseWriter) error
+}
+
+type CompleteInvite200JSONResponse CompleteInviteResponseBody
+
+func (response CompleteInvite200JSONResponse) VisitCompleteInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteInvite400JSONResponse ErrorResponseBody
+
+func (response CompleteInvite400JSONResponse) VisitCompleteInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteInvite404JSONResponse ErrorResponseBody
+
+func (response CompleteInvite404JSONResponse) VisitCompleteInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteInvite412JSONResponse ErrorResponseBody
+
+func (response CompleteInvite412JSONResponse) VisitCompleteInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteInvite500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response CompleteInvite500JSONResponse) VisitCompleteInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteInvitedefaultJSONResponse struct {
+	Body       ErrorResponseBody
+	StatusCode int
+}
+
+func (response CompleteInvitedefaultJSONResponse) VisitCompleteInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInviteInfoByCodeRequestObject struct {
+	InvitationCode InvitationCode `json:"invitation_code"`
+}
+
+type GetInviteInfoByCodeResponseObject interface {
+	VisitGetInviteInfoByCodeResponse(w http.ResponseWriter) error
+}
+
+type GetInviteInfoByCode200JSONResponse InviteInfo
+
+func (response GetInviteInfoByCode200JSONResponse) VisitGetInviteInfoByCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInviteInfoByCode404JSONResponse ErrorResponseBody
+
+func (response GetInviteInfoByCode404JSONResponse) VisitGetInviteInfoByCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInviteInfoByCode500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response GetInviteInfoByCode500JSONResponse) VisitGetInviteInfoByCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetInviteInfoByCodedefaultJSONResponse struct {
+	Body       ErrorResponseBody
+	StatusCode int
+}
+
+func (response GetInviteInfoByCodedefaultJSONResponse) VisitGetInviteInfoByCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// GetPendingOrgInvites Get pending invites.
@@ -2119,6 +3142,12 @@ type StrictServerInterface interface {
 	// RevokeInvite Revoke invite.
 	// (PATCH /org/invites/{invitation_code}/revoke)
 	RevokeInvite(ctx context.Context, request RevokeInviteRequestObject) (RevokeInviteResponseObject, error)
+	// CompleteInvite Accept an invite, creating the invitee's user.
+	// (POST /user/invite/complete)
+	CompleteInvite(ctx context.Context, request CompleteInviteRequestObject) (CompleteInviteResponseObject, error)
+	// GetInviteInfoByCode Get an invite by its code, for the invitee.
+	// (GET /user/invite/{invitation_code})
+	GetInviteInfoByCode(ctx context.Context, request GetInviteInfoByCodeRequestObject) (GetInviteInfoByCodeResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error)
@@ -2220,7 +3249,7 @@ func (sh *strictHandler) AddOrgInvite(w http.ResponseWriter, r *http.Request, pa
 }
 
 // RevokeInvite operation middleware
-func (sh *strictHandler) RevokeInvite(w http.ResponseWriter, r *http.Request, invitationCode string, params RevokeInviteParams) {
+func (sh *strictHandler) RevokeInvite(w http.ResponseWriter, r *http.Request, invitationCode InvitationCode, params RevokeInviteParams) {
 	var request RevokeInviteRequestObject
 
 	request.InvitationCode = invitationCode
@@ -2239,6 +3268,63 @@ func (sh *strictHandler) RevokeInvite(w http.ResponseWriter, r *http.Request, in
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(RevokeInviteResponseObject); ok {
 		if err := validResponse.VisitRevokeInviteResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CompleteInvite operation middleware
+func (sh *strictHandler) CompleteInvite(w http.ResponseWriter, r *http.Request) {
+	var request CompleteInviteRequestObject
+
+	var body CompleteInviteJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CompleteInvite(ctx, request.(CompleteInviteRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CompleteInvite")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CompleteInviteResponseObject); ok {
+		if err := validResponse.VisitCompleteInviteResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetInviteInfoByCode operation middleware
+func (sh *strictHandler) GetInviteInfoByCode(w http.ResponseWriter, r *http.Request, invitationCode InvitationCode) {
+	var request GetInviteInfoByCodeRequestObject
+
+	request.InvitationCode = invitationCode
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetInviteInfoByCode(ctx, request.(GetInviteInfoByCodeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetInviteInfoByCode")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetInviteInfoByCodeResponseObject); ok {
+		if err := validResponse.VisitGetInviteInfoByCodeResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

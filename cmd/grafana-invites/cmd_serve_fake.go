@@ -131,7 +131,7 @@ permissions and errors.
 For another language's test suite: --addr 127.0.0.1:0 picks a free port, --json prints the
 URL and credentials as one JSON line (and nothing else on stdout), --latency delays every
 call as a distant Grafana would, and --fault OP:STATUS[:TIMES] answers the next TIMES calls
-(default 1) of an operation (addOrgInvite, getPendingOrgInvites, revokeInvite) with STATUS.`,
+(default 1) of an operation (an operationId, such as addOrgInvite) with STATUS.`,
 		Example: `  grafana-invites serve-fake
   grafana-invites serve-fake --addr 127.0.0.1:0 --grafana-version 11.2.0
   grafana-invites serve-fake --addr 127.0.0.1:0 --json --latency 20ms --fault addOrgInvite:503:2

@@ -52,7 +52,7 @@ func TestParseFaults(t *testing.T) {
 	}, got)
 	for spec, want := range map[string]string{
 		"addOrgInvite":          "want OP:STATUS[:TIMES]",
-		"deleteOrg:500":         `"deleteOrg" is not an operation; want one of addOrgInvite, getPendingOrgInvites, revokeInvite`,
+		"deleteOrg:500":         `"deleteOrg" is not an operation; want one of addOrgInvite, completeInvite, getInviteInfoByCode, getPendingOrgInvites, revokeInvite`,
 		"revokeInvite:five":     "is not an HTTP status",
 		"revokeInvite:700":      "is not an HTTP status",
 		"revokeInvite:500:0":    "is not a positive number",

@@ -33,7 +33,7 @@ def message(exc):
 
 def test_the_class_is_the_seeds():
     assert hasattr(grafanaApiClient, "OrgInvitesApi"), "the single tag org_invites names the class"
-    for method in ("add_org_invite", "get_pending_org_invites", "revoke_invite"):
+    for method in ("add_org_invite", "get_pending_org_invites", "revoke_invite", "get_invite_info_by_code", "complete_invite"):
         assert hasattr(grafanaApiClient.OrgInvitesApi, method)
 
 
@@ -112,3 +112,32 @@ def test_403_for_a_viewer(fake):
     with pytest.raises(ForbiddenException) as err:
         api(fake, user="member", password="pw-member").get_pending_org_invites()
     assert err.value.status == 403
+
+
+def test_the_invitee_accepts_without_credentials(fake):
+    """ACCEPT-1, ACCEPT-2, ACCEPT-4: the invitee's two operations, with a client that has no
+    credentials at all, then the new user signs in with Basic auth."""
+    from grafanaApiClient.models.complete_invite_form import CompleteInviteForm
+
+    admin = api(fake, token=fake["token"])
+    admin.add_org_invite(AddInviteForm(login_or_email="py-accept@example.invalid", role="Editor", name="Acc", send_email=False))
+    code = next(i.code for i in admin.get_pending_org_invites() if i.email == "py-accept@example.invalid")
+
+    invitee = api(fake)
+    info = invitee.get_invite_info_by_code(code)
+    assert (info.email, info.name, info.username) == ("py-accept@example.invalid", "Acc", "py-accept@example.invalid")
+
+    form = CompleteInviteForm(invite_code=code, email="py-accept@example.invalid", username="py-accept", password="py-accept-pw")
+    done = invitee.complete_invite(form)
+    assert done.message == "User created and logged in"
+    assert done.id > 0
+    assert all(i.email != "py-accept@example.invalid" for i in admin.get_pending_org_invites())
+
+    with pytest.raises(ApiException) as again:
+        invitee.complete_invite(form)
+    assert again.value.status == 412
+    assert message(again.value) == "Invite cannot be used in status Completed"
+    with pytest.raises(NotFoundException):
+        invitee.get_invite_info_by_code(code)
+    with pytest.raises(ForbiddenException):
+        api(fake, user="py-accept", password="py-accept-pw").get_pending_org_invites()

@@ -1,6 +1,7 @@
 // Package grafanaversion holds what differs between Grafana releases on the invites API:
-// the table of releases that carry the revoke fix of October 2024, and 9.x's rules for
-// inviting (docs/grafana-behaviour.md, VER-1 and VER-2). The fake and the conformance suite
+// the table of releases that carry the revoke fix of October 2024, 9.x's rules for
+// inviting, and what the invitee's endpoints answer (docs/grafana-behaviour.md, VER-1 to
+// VER-4). The fake and the conformance suite
 // both read it.
 package grafanaversion
 
@@ -95,3 +96,12 @@ func (v Version) LoginDisabledMessage() string {
 	}
 	return "Cannot invite external user when login is disabled."
 }
+
+// InviteChecks reports whether v has the invite fixes of 9.2.4 (CVE-2022-39306, VER-3):
+// an invite's info is found only while it is pending, completing it checks that the
+// address is the invite's, and the completion's answer carries the new user's id.
+func (v Version) InviteChecks() bool { return v.AtLeast(9, 2, 4) }
+
+// InviteOrgName reports whether v's invite info carries orgName (and answers 404 "org
+// not found" for an invite whose organisation is gone): 11.4.0 and later (VER-4).
+func (v Version) InviteOrgName() bool { return v.AtLeast(11, 4, 0) }

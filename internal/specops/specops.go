@@ -16,6 +16,9 @@ type Operation struct {
 	ID     string // operationId, e.g. "revokeInvite"
 	Method string // upper case, e.g. "PATCH"
 	Path   string // the path template under the server URL, e.g. "/org/invites/{invitation_code}/revoke"
+	// Public: the operation overrides the document's security with "security: []" (it
+	// takes no credentials).
+	Public bool
 }
 
 var methods = map[string]bool{"get": true, "put": true, "post": true, "delete": true, "options": true, "head": true, "patch": true, "trace": true}
@@ -26,6 +29,7 @@ func Parse(doc []byte) ([]Operation, error) {
 	var ops []Operation
 	inPaths := false
 	path, method := "", ""
+	cur, public := -1, false // the operation of the method being read, and a security: [] seen before its operationId
 	sc := bufio.NewScanner(bytes.NewReader(doc))
 	for line := 1; sc.Scan(); line++ {
 		text := strings.TrimRight(sc.Text(), " ")
@@ -50,16 +54,22 @@ func Parse(doc []byte) ([]Operation, error) {
 			if method != "" {
 				return nil, fmt.Errorf("line %d: %s %s has no operationId", line, method, path)
 			}
-			path = key
+			path, cur = key, -1
 		case indent == 4 && methods[key]:
 			if method != "" {
 				return nil, fmt.Errorf("line %d: %s %s has no operationId", line, method, path)
 			}
-			method = strings.ToUpper(key)
+			method, cur, public = strings.ToUpper(key), -1, false
 		case indent == 6 && key == "operationId" && method != "":
 			_, id, _ := strings.Cut(trimmed, ":")
-			ops = append(ops, Operation{ID: strings.Trim(strings.TrimSpace(id), `"'`), Method: method, Path: path})
-			method = ""
+			ops = append(ops, Operation{ID: strings.Trim(strings.TrimSpace(id), `"'`), Method: method, Path: path, Public: public})
+			method, cur = "", len(ops) // one past the operation just read
+		case indent == 6 && strings.ReplaceAll(trimmed, " ", "") == "security:[]":
+			if cur > 0 {
+				ops[cur-1].Public = true
+			} else {
+				public = true
+			}
 		}
 	}
 	if method != "" {

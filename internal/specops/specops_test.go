@@ -17,6 +17,8 @@ func TestParseContract(t *testing.T) {
 		{ID: "getPendingOrgInvites", Method: "GET", Path: "/org/invites"},
 		{ID: "addOrgInvite", Method: "POST", Path: "/org/invites"},
 		{ID: "revokeInvite", Method: "PATCH", Path: "/org/invites/{invitation_code}/revoke"},
+		{ID: "getInviteInfoByCode", Method: "GET", Path: "/user/invite/{invitation_code}", Public: true},
+		{ID: "completeInvite", Method: "POST", Path: "/user/invite/complete", Public: true},
 	}, ops)
 }
 
@@ -29,6 +31,8 @@ func TestParse(t *testing.T) {
 	}{
 		{name: "a fourth endpoint", doc: "openapi: 3.0.3\npaths:\n  /org/users:\n    parameters: []\n    delete:\n      summary: x\n      operationId: 'removeOrgUser'\ncomponents:\n  schemas:\n    get:\n      operationId: notAnOperation\n",
 			want: []specops.Operation{{ID: "removeOrgUser", Method: "DELETE", Path: "/org/users"}}},
+		{name: "public before and after its operationId", doc: "paths:\n  /a:\n    get:\n      security: []\n      operationId: a\n    post:\n      operationId: b\n      security: [ ]\n  /c:\n    get:\n      operationId: c\n      security:\n        - bearer: []\n",
+			want: []specops.Operation{{ID: "a", Method: "GET", Path: "/a", Public: true}, {ID: "b", Method: "POST", Path: "/a", Public: true}, {ID: "c", Method: "GET", Path: "/c"}}},
 		{name: "missing operationId", doc: "paths:\n  /a:\n    get:\n      summary: x\n  /b:\n    get:\n      operationId: b\n", err: "GET /a has no operationId"},
 		{name: "missing at the end", doc: "paths:\n  /a:\n    get:\n      summary: x\n", err: "GET /a has no operationId"},
 	}
