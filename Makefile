@@ -10,7 +10,7 @@ GOFILES  := $(shell find . -name '*.go' -not -path '*/node_modules/*' -not -path
 FUZZTIME ?= 8s
 
 .PHONY: all demo test generate check-generated check-deps vet fmt-check lint unit contract \
-	spec-lint spec-gate contract-ts contract-python contract-schemathesis check fuzz-short bench bench-smoke conformance actionlint release-check \
+	spec-lint spec-gate contract-ts contract-python contract-schemathesis browser-test check fuzz-short bench bench-smoke conformance actionlint release-check \
 	release-snapshot mutation tidy-cli bin/grafana-invites bin/oasdiff bin/golangci-lint
 
 all: test
@@ -20,7 +20,7 @@ demo:
 	$(GO) run ./$(CLI) demo
 
 ## test: everything CI checks
-test: vet fmt-check lint check-generated check-deps unit contract check contract-python contract-schemathesis \
+test: vet fmt-check lint check-generated check-deps unit contract check contract-python contract-schemathesis browser-test \
 	release-check bench-smoke fuzz-short
 
 ## check: the contract's checks: Redocly lint, the breaking-change gate, the TypeScript client,
@@ -48,6 +48,7 @@ lint: bin/golangci-lint
 	cd $(CLI) && ../../bin/golangci-lint run --allow-parallel-runners --config ../../.golangci.yml ./...
 	cd tools && $(NOWORK) ../bin/golangci-lint run --allow-parallel-runners --config ../.golangci.yml ./...
 	cd bench && $(NOWORK) ../bin/golangci-lint run --allow-parallel-runners --config ../.golangci.yml ./...
+	cd browser && $(NOWORK) ../bin/golangci-lint run --allow-parallel-runners --config ../.golangci.yml ./...
 
 ## spec-lint: Redocly CLI (pinned in contract/redocly) with the recommended ruleset
 spec-lint:
@@ -82,6 +83,13 @@ $(PYVENV)/installed: $(PYDIR)/requirements.txt
 	$(PYVENV)/bin/pip install -q --disable-pip-version-check -r $(PYDIR)/requirements.txt
 	touch $@
 
+## browser-test: the fake's invite page in a real browser, Debian's chromium (installed by
+## tools/install-chromium.sh when missing; CHROMIUM names another), driven by chromedp from
+## the module browser/
+browser-test:
+	bash tools/install-chromium.sh
+	cd browser && $(NOWORK) $(GO) test -count=1 ./...
+
 ## contract-python: the seed's generator (OpenAPI Generator, python) makes a client of
 ## openapi.yaml, and pytest drives it against serve-fake
 contract-python: bin/grafana-invites $(OAG_JAR) $(PYVENV)/installed
@@ -114,6 +122,7 @@ vet:
 	cd $(CLI) && $(GO) vet ./...
 	cd tools && $(NOWORK) $(GO) vet ./...
 	cd bench && $(NOWORK) $(GO) vet ./...
+	cd browser && $(NOWORK) $(GO) vet ./...
 
 fmt-check:
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi; echo "gofmt: clean"

@@ -36,6 +36,7 @@ func (s *Server) newHandler() http.Handler {
 			writeJSON(w, http.StatusBadRequest, traced(msgBadRequest))
 		},
 	})
+	handleInvitePage(mux)
 	// Grafana's router has no 405: another method, or an unknown path, is 404.
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
 		writeMessage(w, http.StatusNotFound, msgNotFound)

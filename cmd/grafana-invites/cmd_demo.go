@@ -12,19 +12,26 @@ import (
 )
 
 func newDemoCmd(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:   "demo",
+	var keep bool
+	cmd := &cobra.Command{
+		Use:   "demo [--keep-running]",
 		Short: "Walk through invite → list → revoke → list on an in-process fake Grafana",
 		Long: `Start the fake Grafana in this process, invite five addresses (a new one, one with an
 email, an existing user, a member, the admin), list the pending invites, revoke one and list
-again. Nothing to set up; nothing leaves this machine.`,
-		Example: "  grafana-invites demo",
+again, then print the link of an invite still pending. Nothing to set up; nothing leaves this
+machine.
+
+The link opens the fake's sign-up page, as Grafana's invite links do, while the fake runs:
+with --keep-running it serves until Ctrl-C, so that the invite can be accepted in a browser.`,
+		Example: "  grafana-invites demo\n  grafana-invites demo --keep-running",
 		Args:    noArgs,
-		RunE:    a.runE(func(ctx context.Context, _ *cobra.Command, _ []string) error { return runDemo(ctx, a.e) }),
 	}
+	cmd.Flags().BoolVar(&keep, "keep-running", false, "keep the fake serving after the walk-through, until Ctrl-C, to open the invite link")
+	cmd.RunE = a.runE(func(ctx context.Context, _ *cobra.Command, _ []string) error { return runDemo(ctx, a.e, keep) })
+	return cmd
 }
 
-func runDemo(ctx context.Context, e *env) error {
+func runDemo(ctx context.Context, e *env, keep bool) error {
 	root, _, stop, err := listenFake(ctx, "127.0.0.1:0",
 		fakegrafana.WithUser(fakegrafana.User{Login: "dave", Email: "dave@example.com", Name: "Dave", Password: "dave-pw", Orgs: map[int64]api.Role{}}))
 	if err != nil {
@@ -91,6 +98,19 @@ func runDemo(ctx context.Context, e *env) error {
 		return err
 	}
 	printInvites(w, pending, e.now())
-	fmt.Fprintf(w, "\nDone: %d pending invites; the fake stops now.\n", len(pending))
+
+	link := pending[len(pending)-1] // the oldest still pending
+	fmt.Fprintf(w, "\n5. Accept an invite in a browser\n%s's invite is still pending; its link opens a sign-up page like Grafana's:\n  %s\n", link.Email, link.URL)
+	if !keep {
+		fmt.Fprintf(w, "\nDone: %d pending invites; the fake stops now. The link works while the fake runs:\n"+
+			"grafana-invites demo --keep-running keeps it serving until Ctrl-C.\n", len(pending))
+		return nil
+	}
+	fmt.Fprintf(w, "\nThe fake keeps running at %s: open the link, sign up, then Ctrl-C to stop it.\n", root)
+	select {
+	case <-ctx.Done():
+	case <-e.interrupt:
+	}
+	fmt.Fprintln(w, "Stopped.")
 	return nil
 }

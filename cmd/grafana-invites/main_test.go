@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -71,12 +73,42 @@ func TestDemo(t *testing.T) {
 	for _, want := range []string{
 		"1. Invite", "invited, email sent", "  invited\n", "existing user added", "already a member (412)",
 		"2. List pending invites", "EMAILED", "3. Revoke the invite of bob@example.com", "revoked",
-		"4. List pending invites again", "Done: 2 pending invites",
+		"4. List pending invites again", "5. Accept an invite in a browser", "Done: 2 pending invites",
+		"grafana-invites demo --keep-running keeps it serving until Ctrl-C",
 	} {
 		assert.Contains(t, out, want)
 	}
 	after := out[strings.Index(out, "4. List"):]
 	assert.NotContains(t, after, "bob@example.com", "bob's invite is gone after the revoke")
+	assert.Regexp(t, `invite is still pending; its link opens a sign-up page like Grafana's:\n  http://127\.0\.0\.1:\d+/invite/[0-9A-Za-z]{30}\n`, after)
+}
+
+// TestDemoKeepsRunning: with --keep-running the demo's link opens the invite page, and the
+// invite's info answers, until Ctrl-C.
+func TestDemoKeepsRunning(t *testing.T) {
+	var out, errb syncBuffer
+	interrupt := make(chan struct{})
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" },
+		readFile: os.ReadFile, now: time.Now, interrupt: interrupt}
+	done := make(chan int)
+	go func() { done <- run(context.Background(), []string{"demo", "--keep-running"}, e) }()
+	linkRE := regexp.MustCompile(`(http://127\.0\.0\.1:\d+/)invite/([0-9A-Za-z]{30})\n`)
+	for !strings.Contains(out.String(), "The fake keeps running") {
+		runtime.Gosched()
+	}
+	m := linkRE.FindStringSubmatch(out.String())
+	require.NotNil(t, m, out.String())
+	for _, u := range []string{m[0][:len(m[0])-1], m[1] + "api/user/invite/" + m[2]} {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, u, nil)
+		require.NoError(t, err)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		_ = resp.Body.Close()
+		assert.Equal(t, http.StatusOK, resp.StatusCode, u)
+	}
+	close(interrupt)
+	assert.Equal(t, exitOK, <-done, errb.String())
+	assert.True(t, strings.HasSuffix(out.String(), "Stopped.\n"))
 }
 
 func TestUsage(t *testing.T) {
