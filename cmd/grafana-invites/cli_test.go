@@ -10,12 +10,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/grafana-invites/grafana-invites/api"
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
 	"github.com/grafana-invites/grafana-invites/fakegrafana/fakegrafanatest"
 	"github.com/grafana-invites/grafana-invites/gen"
@@ -34,20 +36,23 @@ var (
 type cli struct {
 	t    *testing.T
 	fg   *fakegrafanatest.Server
-	now  time.Time
+	now  atomic.Int64 // the fake's clock, in Unix nanoseconds: the fake reads it from its goroutines
 	vars map[string]string
 	tty  bool // stdin and stderr are terminals
 	// interrupt, when set, stands for Ctrl-C: closing it is the first signal.
 	interrupt chan struct{}
-	width     int    // of the terminal, when tty (80 when 0)
-	password  string // what the terminal answers a password prompt
+	// ctx, when set, is the command's context: cancelling it is the second signal.
+	ctx      context.Context
+	width    int    // of the terminal, when tty (80 when 0)
+	password string // what the terminal answers a password prompt
 }
 
 func newCLI(t *testing.T, opts ...fakegrafana.Option) *cli {
 	t.Helper()
-	c := &cli{t: t, now: t0}
+	c := &cli{t: t}
+	c.now.Store(t0.UnixNano())
 	base := []fakegrafana.Option{
-		fakegrafana.WithClock(func() time.Time { return c.now }),
+		fakegrafana.WithClock(func() time.Time { return time.Unix(0, c.now.Load()).UTC() }),
 		fakegrafana.WithRootURL("http://grafana.test/"),
 		fakegrafana.WithUser(fakegrafana.User{Login: "erin", Email: "erin@example.com", Password: "pw", Orgs: map[int64]gen.OrgRole{1: gen.OrgRoleEditor}}),
 		fakegrafana.WithUser(fakegrafana.User{Login: "dave", Email: "dave@example.com", Name: "Dave", Password: "pw", Orgs: map[int64]gen.OrgRole{}}),
@@ -73,7 +78,7 @@ func (c *cli) run(stdin string, args ...string) (int, string, string) {
 	if c.interrupt == nil {
 		e.interrupt = make(chan struct{}) // never closed
 	}
-	code := run(context.Background(), args, e)
+	code := run(cmp.Or(c.ctx, context.Background()), args, e)
 	return code, c.normalize(out.String()), c.normalize(errb.String())
 }
 
@@ -89,11 +94,11 @@ func (c *cli) seed(invites ...string) {
 	c.t.Helper()
 	for i, spec := range invites {
 		email, role, _ := strings.Cut(spec, ":")
-		c.now = t0.Add(time.Duration(i) * 25 * time.Minute)
+		c.now.Store(t0.Add(time.Duration(i) * 25 * time.Minute).UnixNano())
 		code, _, errOut := c.run("", "invite", email, "--role", role, "--allow-duplicate")
 		require.Equal(c.t, exitOK, code, errOut)
 	}
-	c.now = t0.Add(2 * time.Hour)
+	c.now.Store(t0.Add(2 * time.Hour).UnixNano())
 }
 
 func golden(t *testing.T, name, got string) {
@@ -189,15 +194,16 @@ func TestRevokeCommand(t *testing.T) {
 func TestRevokeArguments(t *testing.T) {
 	assert.Equal(t, target{"address", "bob@example.com"}, classify("bob@example.com"))
 	assert.Equal(t, target{"code", "Q2zr6UuKDaWlJgmjE3U8w0pPBrVpTm"}, classify("Q2zr6UuKDaWlJgmjE3U8w0pPBrVpTm"))
-	assert.Equal(t, target{"login", "Q2zr6UuKDaWlJgmjE3U8w0pPBrVpT"}, classify("Q2zr6UuKDaWlJgmjE3U8w0pPBrVpT"), "29 characters")
-	assert.Equal(t, target{"login", "bob"}, classify("bob"))
-	assert.Equal(t, target{"login", "../admin"}, classify("../admin"))
+	assert.Equal(t, target{"word", "Q2zr6UuKDaWlJgmjE3U8w0pPBrVpT"}, classify("Q2zr6UuKDaWlJgmjE3U8w0pPBrVpT"), "29 characters: a code's start or a login")
+	assert.Equal(t, target{"word", "bob"}, classify("bob"))
+	assert.Equal(t, target{"word", "../admin"}, classify("../admin"))
 
 	c := newCLI(t)
-	code, out, errOut := c.run("", "invite", "nobody-has-this-login", "--role", "Viewer")
-	require.Equal(t, exitOK, code, errOut)
-	assert.Contains(t, out, "no such user: an invite for the login")
-	code, out, errOut = c.run("", "revoke", "nobody-has-this-login")
+	lib, err := api.New(c.fg.URL, api.WithToken(c.fg.Token))
+	require.NoError(t, err)
+	_, err = lib.Invite(t.Context(), api.InviteRequest{LoginOrEmail: "nobody-has-this-login", Role: api.RoleViewer}) // as older runs made them
+	require.NoError(t, err)
+	code, out, errOut := c.run("", "revoke", "nobody-has-this-login")
 	require.Equal(t, exitOK, code, errOut)
 	assert.Contains(t, out, "nobody-has-this-login  Viewer  revoked")
 	assert.Empty(t, pendingCodes(c.fg), "an invite made for a login is revoked by that login")
@@ -410,4 +416,33 @@ func unknownCode(code string) string {
 		last = 'Y'
 	}
 	return code[:len(code)-1] + string(last)
+}
+
+// TestRevokeByTheCodeTablesShow: the start of a code, as tables show it, revokes its invite;
+// a start several codes share, or a word naming no pending invite, is refused and nothing
+// is revoked.
+func TestRevokeByTheCodeTablesShow(t *testing.T) {
+	c := newCLI(t)
+	c.seed("a@example.com:Viewer", "b@example.com:Viewer")
+	code := c.fg.Invites()[0].Code
+	n, out, errOut := c.run("", "revoke", code[:4])
+	require.Equal(t, exitOK, n, errOut)
+	assert.Contains(t, out, "a@example.com  Viewer  revoked")
+	assert.Equal(t, 1, c.fg.Calls(fakegrafana.OpRevokeInvite))
+
+	n, _, errOut = c.run("", "revoke", "zzzz-nothing")
+	assert.Equal(t, exitUsage, n)
+	assert.Contains(t, errOut, `"zzzz-nothing" is neither the start of a pending invite's code (4 characters or more) nor the login of one; nothing was revoked`)
+	n, _, errOut = c.run("", "revoke", "--code", "abc")
+	assert.Equal(t, exitUsage, n)
+	assert.Contains(t, errOut, "the start of a code needs 4 characters or more")
+	assert.Equal(t, 1, c.fg.Calls(fakegrafana.OpRevokeInvite), "nothing more sent")
+
+	pending := []api.Invite{{Email: "a@example.com", Role: api.RoleViewer, Code: "abcd1111"}, {Email: "b@example.com", Role: api.RoleEditor, Code: "abcd2222"}}
+	_, err := resolveTargets([]target{{"word", "abcd"}}, pending)
+	require.Error(t, err)
+	assert.Equal(t, `"abcd" matches 2 pending invites: a@example.com (Viewer, abcd…), b@example.com (Editor, abcd…); nothing was revoked: give more of the code, or --email/--login`, err.Error())
+	sel, err := resolveTargets([]target{{"word", "abcd2"}, {"code", "abcd1"}}, pending)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"abcd2222", "abcd1111"}, sel.Codes)
 }

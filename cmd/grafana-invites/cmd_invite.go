@@ -21,26 +21,23 @@ const smtpNote = "no email (Grafana has no SMTP)"
 
 func newInviteCmd(a *app) *cobra.Command {
 	var role, name string
+	var logins []string
 	var sendEmail, allowDup, replace bool
 	cmd := &cobra.Command{
-		Use:   "invite ADDRESS|LOGIN... --role ROLE [flags]",
+		Use:   "invite ADDRESS... [--login LOGIN]... --role ROLE [flags]",
 		Short: "Invite addresses (idempotent: a pending invite is reused)",
 		Long: `Invite people to the organisation with a role. An address that already has a pending
 invite with that role is left alone (nothing is sent); one whose user exists is added to the
 organisation at once; one whose user is already a member is reported.
 
-An argument with '@' must be an email address Grafana accepts; one without is a login: the
-user with that login is added, and when no user has it Grafana makes an invite addressed to
-the login itself.`,
+Every argument must be an email address Grafana accepts: a word without '@' is refused
+before anything is sent, since Grafana would store it as an invite no email can reach.
+--login adds an existing user by login, which Grafana does at once; when no user has that
+login, the invite Grafana makes for it is revoked again and the login reported as failed.`,
 		Example: `  grafana-invites invite bob@example.com --role Viewer
   grafana-invites invite ann@example.com carl@example.com --role Editor --send-email
-  grafana-invites invite bob@example.com --role Admin --replace-role`,
-		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return fmt.Errorf("invite needs at least one address: grafana-invites invite bob@example.com --role Viewer")
-			}
-			return nil
-		},
+  grafana-invites invite bob@example.com --role Admin --replace-role
+  grafana-invites invite --login dave --role Editor`,
 		ValidArgsFunction: cobra.NoFileCompletions,
 	}
 	cn := addConnFlags(cmd)
@@ -51,6 +48,7 @@ the login itself.`,
 	fs.BoolVar(&sendEmail, "send-email", false, "have Grafana email the invitation")
 	fs.BoolVar(&allowDup, "allow-duplicate", false, "always create a new invite, even when one is pending")
 	fs.BoolVar(&replace, "replace-role", false, "replace a pending invite that has another role")
+	fs.StringArrayVar(&logins, "login", nil, "add the existing user with this login (repeatable)")
 	_ = cmd.RegisterFlagCompletionFunc("role", fixedCompletions(roles...))
 	_ = cmd.RegisterFlagCompletionFunc("name", cobra.NoFileCompletions)
 	cmd.RunE = a.runE(func(ctx context.Context, _ *cobra.Command, addrs []string) error {
@@ -64,9 +62,13 @@ the login itself.`,
 		if err != nil {
 			return usagef("--role %q is not a role; want None, Viewer, Editor or Admin", role)
 		}
-		if err := checkInvitees(addrs); err != nil {
+		if len(addrs)+len(logins) == 0 {
+			return usagef("invite needs at least one address (or --login): grafana-invites invite bob@example.com --role Viewer")
+		}
+		if err := checkInvitees(addrs, logins); err != nil {
 			return err
 		}
+		addrs = append(addrs, logins...)
 		c, err := cn.client(a)
 		if err != nil {
 			return err
@@ -88,10 +90,8 @@ the login itself.`,
 			plan.Unchanged = slices.DeleteFunc(plan.Unchanged, func(e api.ReportEntry) bool { return e.Outcome == api.OutcomeStale })
 		}
 		entries, fails, err := a.applyPlan(ctx, c, "invite", plan, 1) // one at a time, in order: Ctrl-C stops after the one under way
+		fails = append(fails, undoLoginInvites(ctx, c, entries, logins)...)
 		for i, en := range entries {
-			if !strings.Contains(en.Address, "@") && en.Result == string(api.OutcomeInvited) {
-				entries[i].Note = joinNotes(en.Note, "no such user: an invite for the login")
-			}
 			if en.Result == string(api.OutcomeAlreadyInvited) {
 				entries[i].Note = joinNotes(en.Note, "nothing sent")
 			}
@@ -99,33 +99,58 @@ the login itself.`,
 		if perr := a.printEntries(out, entries, false); perr != nil {
 			return perr
 		}
-		a.reportFailures(fails)
-		switch {
-		case errors.Is(err, api.ErrStopped):
-			return &interruptedError{done: notStartedNote(entries, "addresses")}
-		case err != nil:
-			return err
-		case len(fails) > 0:
-			return &exitStatus{exitError}
-		}
-		return nil
+		return a.endRun(entries, fails, err, "addresses")
 	})
 	return cmd
 }
 
 // checkInvitees refuses what Grafana would refuse or misread, before anything is sent: an
-// empty argument, surrounding spaces, and an argument with '@' that is not an address by
-// Grafana's own rule.
-func checkInvitees(addrs []string) error {
+// empty argument, surrounding spaces, a word without '@' (Grafana would keep it as an invite
+// no email can reach), an address Grafana's own rule refuses, and a --login that is an
+// address.
+func checkInvitees(addrs, logins []string) error {
 	for _, addr := range addrs {
 		switch {
 		case strings.TrimSpace(addr) == "" || strings.TrimSpace(addr) != addr:
 			return usagef("address %q is empty or has surrounding spaces", addr)
-		case strings.Contains(addr, "@") && !emailaddr.Valid(addr):
+		case !strings.Contains(addr, "@"):
+			return usagef("%q is not an email address (it has no '@'), nothing was sent; to add an existing user by login: --login %s", addr, addr)
+		case !emailaddr.Valid(addr):
 			return usagef("%q is not an email address Grafana accepts (nothing was sent)", addr)
 		}
 	}
+	for _, login := range logins {
+		switch {
+		case strings.TrimSpace(login) == "" || strings.TrimSpace(login) != login:
+			return usagef("--login %q is empty or has surrounding spaces", login)
+		case strings.Contains(login, "@"):
+			return usagef("--login %q is an address: pass it as an argument", login)
+		}
+	}
 	return nil
+}
+
+// undoLoginInvites revokes the invites Grafana made for logins no user has (it stores
+// whatever loginOrEmail it is given) and turns their entries into failures: a login is for
+// adding an existing user.
+func undoLoginInvites(ctx context.Context, c *api.Client, entries []entry, logins []string) []failure {
+	asked := map[string]bool{}
+	for _, l := range logins {
+		asked[api.NormalizeEmail(l)] = true
+	}
+	var fails []failure
+	for i, en := range entries {
+		if !asked[en.Address] || en.Code == "" || (en.Result != string(api.OutcomeInvited) && en.Result != string(api.OutcomeReplaced)) {
+			continue
+		}
+		err := errors.New("no user has this login: Grafana made an invite addressed to it, now revoked")
+		if rerr := c.Revoke(ctx, en.Code); rerr != nil {
+			err = fmt.Errorf("no user has this login, and revoking the invite Grafana made for it (code %s) failed: %w", api.ShortCode(en.Code), rerr)
+		}
+		entries[i].Result, entries[i].URL, entries[i].Error, entries[i].Note = string(api.OutcomeFailed), "", err.Error(), "no such user"
+		fails = append(fails, failure{en.Address, err})
+	}
+	return fails
 }
 
 // duplicatePlan invites each address whatever is pending (--allow-duplicate): a plan of

@@ -15,15 +15,20 @@ import (
 // grafanaCode is the shape of the codes Grafana makes.
 var grafanaCode = regexp.MustCompile(`^[0-9A-Za-z]{30}$`)
 
-// target is one thing to revoke: an invitation code, or every pending invite of an address
-// or of a login.
+// minCodePrefix is the shortest start of a code that names an invite: as long as the short
+// codes tables show.
+const minCodePrefix = 4
+
+// target is one thing to revoke: an invitation code (or the start of one), every pending
+// invite of an address or of a login, or a word that is one of those.
 type target struct {
-	kind  string // "code", "address" or "login"
+	kind  string // "code", "address", "login" or "word" (a code's start or a login)
 	value string
 }
 
 // classify reads an argument given without a flag: with '@' an address, 30 characters of
-// [0-9A-Za-z] a code (as Grafana makes them), anything else a login.
+// [0-9A-Za-z] a code (as Grafana makes them), anything else a word, which the pending
+// invites resolve to the start of a code or a login.
 func classify(arg string) target {
 	switch {
 	case strings.Contains(arg, "@"):
@@ -31,7 +36,7 @@ func classify(arg string) target {
 	case grafanaCode.MatchString(arg):
 		return target{"code", arg}
 	}
-	return target{"login", arg}
+	return target{"word", arg}
 }
 
 // noPending is the note of an address or login without pending invites.
@@ -40,16 +45,23 @@ const noPending = "no pending invite"
 func newRevokeCmd(a *app) *cobra.Command {
 	var codes, emails, logins []string
 	var yes bool
+	var concurrency int
 	cmd := &cobra.Command{
 		Use:   "revoke [CODE|ADDRESS|LOGIN...] [--code CODE] [--email ADDRESS] [--login LOGIN] [flags]",
 		Short: "Revoke invites by code, or every pending invite of an address or login",
 		Long: `Revoke pending invites. An argument with '@' is an address (all its pending invites go),
-30 letters and digits a code (as Grafana makes them), anything else a login (for invites made
-for a login no user had). --code, --email and --login say which, whatever the text.
+30 letters and digits a code (as Grafana makes them). Any other word is the start of a
+pending invite's code, 4 characters or more (tables show codes so: yiKH…), or a login (for
+invites made for a login no user had). --code (a code or its start), --email and --login say
+which, whatever the text. A start that several codes share, or a word that names no pending
+invite, is refused before anything is revoked.
 
 When the arguments come to more than one invite, revoke shows them and asks on a terminal;
-elsewhere it needs --yes, and without it changes nothing and exits 2.`,
+elsewhere it needs --yes, and without it changes nothing and exits 2. Invites are revoked
+--concurrency at a time, with progress; Ctrl-C starts no new revoke, lets those under way
+finish, prints what was done and exits 130.`,
 		Example: `  grafana-invites revoke bob@example.com
+  grafana-invites revoke yiKH
   grafana-invites revoke --code Q2zr6UuKDaWlJgmjE3U8w0pPBrVpTm
   grafana-invites revoke ann@example.com carl@example.com --yes`,
 		ValidArgsFunction: cobra.NoFileCompletions,
@@ -57,59 +69,41 @@ elsewhere it needs --yes, and without it changes nothing and exits 2.`,
 	cn := addConnFlags(cmd)
 	out := addOutputFlag(cmd)
 	fs := cmd.Flags()
-	fs.StringArrayVar(&codes, "code", nil, "revoke the invite with this code (repeatable)")
+	fs.StringArrayVar(&codes, "code", nil, "revoke the invite with this code, or the start of it (repeatable)")
 	fs.StringArrayVar(&emails, "email", nil, "revoke every pending invite of this address (repeatable)")
 	fs.StringArrayVar(&logins, "login", nil, "revoke every pending invite made for this login (repeatable)")
 	fs.BoolVarP(&yes, "yes", "y", false, "revoke without asking, even more than one invite")
+	fs.IntVar(&concurrency, "concurrency", 4, "revokes in flight at once (1–64)")
 	for _, name := range []string{"code", "email", "login"} {
 		_ = cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
 	}
+	_ = cmd.RegisterFlagCompletionFunc("concurrency", fixedCompletions("1", "4", "16", "64"))
 	cmd.RunE = a.runE(func(ctx context.Context, _ *cobra.Command, args []string) error {
 		if err := out.check(); err != nil {
 			return err
 		}
-		var targets []target
-		for _, arg := range args {
-			targets = append(targets, classify(arg))
+		if concurrency < 1 || concurrency > 64 {
+			return usagef("--concurrency %d: want 1 to 64", concurrency)
 		}
-		for _, v := range codes {
-			targets = append(targets, target{"code", v})
-		}
-		for _, v := range emails {
-			targets = append(targets, target{"address", v})
-		}
-		for _, v := range logins {
-			targets = append(targets, target{"login", v})
-		}
-		if len(targets) == 0 {
-			return usagef("revoke needs codes, addresses or logins: grafana-invites revoke bob@example.com")
-		}
-		for _, t := range targets {
-			if strings.TrimSpace(t.value) == "" {
-				return usagef("an empty %s to revoke", t.kind)
-			}
-			if t.kind == "code" {
-				var ve *api.ValidationError
-				if err := api.CheckCode(t.value); errors.As(err, &ve) {
-					return usagef("invalid invitation code: %s", ve.Problem)
-				}
-			}
+		targets, err := revokeTargets(args, codes, emails, logins)
+		if err != nil {
+			return err
 		}
 		c, err := cn.client(a)
 		if err != nil {
 			return err
 		}
-		var sel api.RevokeTargets
-		for _, t := range targets {
-			if t.kind == "code" {
-				sel.Codes = append(sel.Codes, t.value)
-			} else {
-				sel.Emails = append(sel.Emails, t.value)
-			}
-		}
 		planCtx, cancel := untilInterrupt(ctx, a.e.interrupt)
+		defer cancel()
+		pending, err := c.ListPending(planCtx)
+		if err != nil {
+			return interrupted(planCtx, err)
+		}
+		sel, err := resolveTargets(targets, pending)
+		if err != nil {
+			return err
+		}
 		plan, err := c.PlanRevoke(planCtx, sel)
-		cancel()
 		if err != nil {
 			return interrupted(planCtx, err)
 		}
@@ -126,23 +120,94 @@ elsewhere it needs --yes, and without it changes nothing and exits 2.`,
 				return err
 			}
 		}
-		entries, fails, err := a.applyPlan(ctx, c, "revoke", plan, 1) // one at a time, in order: Ctrl-C stops after the one under way
+		entries, fails, err := a.applyPlan(ctx, c, "revoke", plan, concurrency)
 		entries = append(entries, withoutInvites(targets, plan)...)
 		if perr := a.printRevoked(out, entries); perr != nil {
 			return perr
 		}
-		a.reportFailures(fails)
-		switch {
-		case errors.Is(err, api.ErrStopped):
-			return &interruptedError{done: notStartedNote(entries, "invites")}
-		case err != nil:
-			return err
-		case len(fails) > 0:
-			return &exitStatus{exitError}
-		}
-		return nil
+		return a.endRun(entries, fails, err, "invites")
 	})
 	return cmd
+}
+
+// revokeTargets gathers the targets of the arguments and flags, refusing empty ones and codes
+// that cannot be a code's start, before anything is sent.
+func revokeTargets(args, codes, emails, logins []string) ([]target, error) {
+	var targets []target
+	for _, arg := range args {
+		targets = append(targets, classify(arg))
+	}
+	for _, v := range codes {
+		targets = append(targets, target{"code", v})
+	}
+	for _, v := range emails {
+		targets = append(targets, target{"address", v})
+	}
+	for _, v := range logins {
+		targets = append(targets, target{"login", v})
+	}
+	if len(targets) == 0 {
+		return nil, usagef("revoke needs codes, addresses or logins: grafana-invites revoke bob@example.com")
+	}
+	for _, t := range targets {
+		if strings.TrimSpace(t.value) == "" {
+			return nil, usagef("an empty %s to revoke", t.kind)
+		}
+		if t.kind == "code" {
+			var ve *api.ValidationError
+			if err := api.CheckCode(t.value); errors.As(err, &ve) {
+				return nil, usagef("invalid invitation code: %s", ve.Problem)
+			}
+			if len(t.value) < minCodePrefix {
+				return nil, usagef("--code %s: the start of a code needs %d characters or more", t.value, minCodePrefix)
+			}
+		}
+	}
+	return targets, nil
+}
+
+// resolveTargets turns the targets into what PlanRevoke takes: a code's start (of 4
+// characters or more) into the one pending code it begins, a word into such a code or a
+// login. A start several pending codes share, or a word naming no pending invite, is a
+// usage error listing what it matched: nothing is revoked.
+func resolveTargets(targets []target, pending []api.Invite) (api.RevokeTargets, error) {
+	var sel api.RevokeTargets
+	for _, t := range targets {
+		switch t.kind {
+		case "address", "login":
+			sel.Emails = append(sel.Emails, t.value)
+			continue
+		case "code":
+			if grafanaCode.MatchString(t.value) {
+				sel.Codes = append(sel.Codes, t.value) // a whole code: PlanRevoke says whether it is pending
+				continue
+			}
+		}
+		var byCode, byLogin []api.Invite
+		for _, inv := range pending {
+			if len(t.value) >= minCodePrefix && strings.HasPrefix(inv.Code, t.value) {
+				byCode = append(byCode, inv)
+			}
+			if t.kind == "word" && api.NormalizeEmail(inv.Email) == api.NormalizeEmail(t.value) {
+				byLogin = append(byLogin, inv)
+			}
+		}
+		switch {
+		case len(byCode) == 1 && len(byLogin) == 0:
+			sel.Codes = append(sel.Codes, byCode[0].Code)
+		case len(byCode) == 0 && len(byLogin) > 0:
+			sel.Emails = append(sel.Emails, t.value)
+		case len(byCode)+len(byLogin) == 0:
+			return sel, usagef("%q is neither the start of a pending invite's code (%d characters or more) nor the login of one; nothing was revoked ('grafana-invites list' shows them)", t.value, minCodePrefix)
+		default:
+			var names []string
+			for _, inv := range append(byCode, byLogin...) {
+				names = append(names, fmt.Sprintf("%s (%s, %s)", inv.Email, inv.Role, short(inv.Code)))
+			}
+			return sel, usagef("%q matches %d pending invites: %s; nothing was revoked: give more of the code, or --email/--login", t.value, len(names), strings.Join(names, ", "))
+		}
+	}
+	return sel, nil
 }
 
 // withoutInvites are the entries of the addresses and logins that no pending invite had:
@@ -154,7 +219,7 @@ func withoutInvites(targets []target, p *api.Plan) []entry {
 	}
 	var out []entry
 	for _, t := range targets {
-		if k := api.NormalizeEmail(t.value); t.kind != "code" && !planned[k] {
+		if k := api.NormalizeEmail(t.value); (t.kind == "address" || t.kind == "login") && !planned[k] {
 			planned[k] = true
 			out = append(out, entry{Address: t.value, Note: noPending})
 		}

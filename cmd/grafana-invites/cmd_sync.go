@@ -189,22 +189,13 @@ func (a *app) finishRun(out *output, entries []entry, fails []failure, runErr er
 			return err
 		}
 	}
-	a.reportFailures(fails)
 	if out.format == formatTable && !a.quiet {
 		if len(shown) > 0 {
 			fmt.Fprintln(a.e.stdout)
 		}
 		writeSummaries(a.e.stdout, entries)
 	}
-	switch {
-	case errors.Is(runErr, api.ErrStopped):
-		return &interruptedError{done: "no new address was started; the requests under way finished and are counted above"}
-	case runErr != nil:
-		return runErr
-	case len(fails) > 0:
-		return &exitStatus{exitError}
-	}
-	return nil
+	return a.endRun(entries, fails, runErr, "actions")
 }
 
 // readSyncFile reads and checks a sync file (- for standard input), printing its warnings.

@@ -43,10 +43,57 @@ func addConnFlags(cmd *cobra.Command) *conn {
 	return c
 }
 
-// client builds the API client from the flags, then the environment. Credentials come from
-// the flags when any credential flag is given, else from the environment; within one
-// source, a token and a user at once is an error. A user without a password is asked for
-// it on a terminal.
+// setting is one resolved connection setting and where it came from ("--token",
+// "GRAFANA_TOKEN_FILE", …), for messages that name the source.
+type setting struct{ value, from string }
+
+// resolve returns the first source that is set: flag, then environment, in the order given.
+// A file source is read (trimmed by trim) when it is the one chosen. Two flags for one
+// setting (--token and --token-file) are an error.
+func resolve(e *env, trim func(string) string, sources ...source) (setting, error) {
+	var flags []string
+	for _, s := range sources {
+		if s.flag && s.value != "" {
+			flags = append(flags, s.name)
+		}
+	}
+	if len(flags) > 1 {
+		return setting{}, usagef("both %s and %s are set; use one", flags[0], flags[1])
+	}
+	for _, s := range sources {
+		switch {
+		case s.value == "":
+			continue
+		case s.file:
+			v, err := readSecretFile(e, s.name, s.value, trim)
+			return setting{v, s.name}, err
+		}
+		return setting{s.value, s.name}, nil
+	}
+	return setting{}, nil
+}
+
+// source is one place a setting may come from: a flag or an environment variable, holding
+// the value or (file) the path of a file holding it.
+type source struct {
+	name  string
+	value string
+	flag  bool
+	file  bool
+}
+
+// client builds the API client. Each setting is resolved on its own, flag first, then the
+// environment, then the default:
+//
+//	URL          --url, GRAFANA_URL
+//	token        --token, --token-file, GRAFANA_TOKEN, GRAFANA_TOKEN_FILE
+//	user         --user, GRAFANA_USER
+//	password     --password, --password-file, GRAFANA_PASSWORD, GRAFANA_PASSWORD_FILE
+//	organisation --org-id, GRAFANA_ORG_ID (default: the credentials' own)
+//
+// A token and a user at once is an error, unless one kind comes from flags and the other
+// from the environment: the command line wins. A user without a password is asked for it
+// on a terminal.
 func (c *conn) client(a *app) (*api.Client, error) {
 	e := a.e
 	url := firstNonEmpty(c.url, e.getenv("GRAFANA_URL"))
@@ -60,52 +107,53 @@ func (c *conn) client(a *app) (*api.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	token, user, password, source := c.token, c.user, c.password, "flags"
-	if c.passwordFile != "" {
-		if password != "" {
-			return nil, usagef("both --password and --password-file are set; use one")
-		}
-		// A password may begin or end with spaces: only the line break goes.
-		if password, err = readSecretFile(e, "--password-file", c.passwordFile, func(s string) string { return strings.TrimRight(s, "\r\n") }); err != nil {
-			return nil, err
-		}
+	token, err := resolve(e, strings.TrimSpace,
+		source{name: "--token", value: c.token, flag: true}, source{name: "--token-file", value: c.tokenFile, flag: true, file: true},
+		source{name: "GRAFANA_TOKEN", value: e.getenv("GRAFANA_TOKEN")}, source{name: "GRAFANA_TOKEN_FILE", value: e.getenv("GRAFANA_TOKEN_FILE"), file: true})
+	if err != nil {
+		return nil, err
 	}
-	if c.tokenFile != "" {
-		if token != "" {
-			return nil, usagef("both --token and --token-file are set; use one")
-		}
-		if token, err = readSecretFile(e, "--token-file", c.tokenFile, strings.TrimSpace); err != nil {
-			return nil, err
-		}
+	user, _ := resolve(e, nil, source{name: "--user", value: c.user, flag: true}, source{name: "GRAFANA_USER", value: e.getenv("GRAFANA_USER")})
+	// A password may begin or end with spaces: only the line break goes.
+	password, err := resolve(e, func(s string) string { return strings.TrimRight(s, "\r\n") },
+		source{name: "--password", value: c.password, flag: true}, source{name: "--password-file", value: c.passwordFile, flag: true, file: true},
+		source{name: "GRAFANA_PASSWORD", value: e.getenv("GRAFANA_PASSWORD")}, source{name: "GRAFANA_PASSWORD_FILE", value: e.getenv("GRAFANA_PASSWORD_FILE"), file: true})
+	if err != nil {
+		return nil, err
 	}
-	if token == "" && user == "" && password == "" {
-		token, user, password, source = e.getenv("GRAFANA_TOKEN"), e.getenv("GRAFANA_USER"), e.getenv("GRAFANA_PASSWORD"), "environment"
+	if token.value != "" && (user.value != "" || password.value != "") {
+		basic := firstNonEmpty(user.from, password.from)
+		fromFlags := func(s setting) bool { return strings.HasPrefix(s.from, "--") }
+		switch {
+		case fromFlags(token) && !fromFlags(user) && !fromFlags(password):
+			user, password = setting{}, setting{} // the command line's token wins
+		case !fromFlags(token) && (fromFlags(user) || fromFlags(password)):
+			token = setting{} // the command line's user wins
+		default:
+			return nil, usagef("both a token (%s) and basic auth (%s) are set; use one", token.from, basic)
+		}
 	}
 	opts := []api.Option{api.WithTimeout(timeout), api.WithUserAgent("grafana-invites-cli/" + moduleVersion())}
 	if a.verbose {
 		opts = append(opts, api.WithLogger(slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	}
 	switch {
-	case token != "" && (user != "" || password != ""):
-		if source == "flags" {
-			return nil, usagef("both a token (--token/--token-file) and basic auth (--user/--password) are set; use one")
-		}
-		return nil, usagef("both GRAFANA_TOKEN and GRAFANA_USER/GRAFANA_PASSWORD are set; unset one")
-	case token != "":
-		opts = append(opts, api.WithToken(token))
-	case user != "" && password == "" && e.stdinTTY && e.stderrTTY:
-		if password, err = askPassword(e, user); err != nil {
+	case token.value != "":
+		opts = append(opts, api.WithToken(token.value))
+	case user.value != "" && password.value == "" && e.stdinTTY && e.stderrTTY:
+		pw, err := askPassword(e, user.value)
+		if err != nil {
 			return nil, err
 		}
-		opts = append(opts, api.WithBasicAuth(user, password))
-	case user != "" && password != "":
-		opts = append(opts, api.WithBasicAuth(user, password))
-	case user != "":
-		return nil, usagef("--user needs a password: set --password-file, --password or GRAFANA_PASSWORD (on a terminal it is asked for)")
-	case password != "":
-		return nil, usagef("--password needs a user: set --user or GRAFANA_USER")
+		opts = append(opts, api.WithBasicAuth(user.value, pw))
+	case user.value != "" && password.value != "":
+		opts = append(opts, api.WithBasicAuth(user.value, password.value))
+	case user.value != "":
+		return nil, usagef("%s needs a password: set --password-file, --password, GRAFANA_PASSWORD or GRAFANA_PASSWORD_FILE (on a terminal it is asked for)", user.from)
+	case password.value != "":
+		return nil, usagef("%s needs a user: set --user or GRAFANA_USER", password.from)
 	default:
-		return nil, usagef("no credentials: set --token, --token-file or GRAFANA_TOKEN, or --user and --password (GRAFANA_USER, GRAFANA_PASSWORD)")
+		return nil, usagef("no credentials: set --token, --token-file, GRAFANA_TOKEN or GRAFANA_TOKEN_FILE, or a user and a password (--user, GRAFANA_USER; --password, --password-file, GRAFANA_PASSWORD, GRAFANA_PASSWORD_FILE)")
 	}
 	if org := firstNonEmpty(c.orgID, e.getenv("GRAFANA_ORG_ID")); org != "" {
 		id, err := strconv.ParseInt(org, 10, 64)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -46,7 +47,7 @@ func TestHelp(t *testing.T) {
 	}
 	_, out, _ = runCLI(t, nil, "", "list", "--help")
 	assert.Contains(t, out, "Flags:\n")
-	assert.Contains(t, out, "\nConnection flags (or GRAFANA_URL")
+	assert.Contains(t, out, "\nConnection flags (each flag, else its variable: GRAFANA_URL")
 	assert.Contains(t, out, "\nGlobal flags:\n  -q, --quiet")
 }
 
@@ -90,7 +91,7 @@ func TestCompletions(t *testing.T) {
 		{[]string{"list", "-o", ""}, []string{"table", "json", "csv"}},
 		{[]string{"sync", "x.csv", "--output", ""}, []string{"table", "json", "csv"}},
 		{[]string{"completion", ""}, []string{"bash", "zsh", "fish", "powershell"}},
-		{[]string{"revoke", "--c"}, []string{"--code\trevoke the invite with this code (repeatable)"}}, // no --concurrency there
+		{[]string{"revoke", "--co"}, []string{"--code\trevoke the invite with this code, or the start of it (repeatable)", "--concurrency\trevokes in flight at once (1–64)"}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -186,10 +187,24 @@ func TestInviteRefusesBadAddresses(t *testing.T) {
 		assert.Equal(t, exitUsage, code, bad)
 		assert.Contains(t, errOut, "is not an email address Grafana accepts")
 	}
-	assert.Zero(t, c.fg.Calls(fakegrafana.OpAddOrgInvite))
-	code, out, errOut := c.run("", "invite", "dave", "--role", "Viewer")
+	code, _, errOut := c.run("", "invite", "bob.example.com", "--role", "Viewer")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, `"bob.example.com" is not an email address (it has no '@'), nothing was sent; to add an existing user by login: --login bob.example.com`)
+	code, _, errOut = c.run("", "invite", "--login", "bob@example.com", "--role", "Viewer")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "is an address: pass it as an argument")
+	assert.Zero(t, c.fg.Calls(fakegrafana.OpAddOrgInvite), "nothing sent")
+
+	code, out, errOut := c.run("", "invite", "--login", "dave", "--role", "Viewer")
 	require.Equal(t, exitOK, code, errOut)
 	assert.Contains(t, out, "existing user added", "dave is a login")
+	code, out, errOut = c.run("", "invite", "--login", "nobody", "--role", "Viewer")
+	assert.Equal(t, exitError, code, "a login no user has is a failure")
+	assert.Regexp(t, `nobody +Viewer +failed +\S+ +no such user`, out)
+	assert.Contains(t, errOut, "no user has this login: Grafana made an invite addressed to it, now revoked\n  for nobody\n")
+	for _, inv := range c.fg.Invites() {
+		assert.NotEqual(t, gen.TempUserStatusInvitePending, inv.Status, "the invite Grafana made for the login is revoked: %s", inv.Email)
+	}
 }
 
 // TestTablesFit100Columns: the invite table shows the code once, short, and fits 100
@@ -309,7 +324,10 @@ func TestSyncInterrupted(t *testing.T) {
 	c.fg.Inject(fakegrafana.OpRevokeInvite, fakegrafana.Fault{Times: 1, Delay: 50 * time.Millisecond})
 	code, out, errOut := c.run("email,role\nkeep@example.com,Viewer\n", "sync", "-", "--prune", "--yes", "--concurrency", "1")
 	assert.Equal(t, exitInterrupted, code, errOut)
-	assert.Contains(t, errOut, "grafana-invites: interrupted: no new address was started")
+	assert.Contains(t, errOut, "grafana-invites: interrupted: 2 of 4 actions were not started; the requests under way finished")
+	assert.Contains(t, errOut, "Ctrl-C: starting nothing new; waiting for the request under way (Ctrl-C again cuts it short)\n",
+		"said at once, before the request under way ends")
+	assert.NotContains(t, errOut, "progress: 4/4", "the progress stops where the run did")
 	pending := pendingCodes(c.fg)
 	assert.Contains(t, pending, "keep@example.com", "the invite came first")
 	assert.Len(t, pending, 3, "one of three revokes was sent, and it finished")
@@ -430,9 +448,9 @@ func TestRevokeAndInviteInterrupted(t *testing.T) {
 		c := newCLI(t)
 		c.seed("a@example.com:Viewer", "a@example.com:Editor", "a@example.com:Admin")
 		interruptAtFirst(c, fakegrafana.OpRevokeInvite)
-		code, out, errOut := c.run("", "revoke", "a@example.com", "--yes")
+		code, out, errOut := c.run("", "revoke", "a@example.com", "--yes", "--concurrency", "1")
 		assert.Equal(t, exitInterrupted, code, errOut)
-		assert.Contains(t, errOut, "grafana-invites: interrupted: 2 of 3 invites were not started; the rows above say what was done")
+		assert.Contains(t, errOut, "grafana-invites: interrupted: 2 of 3 invites were not started; the requests under way finished, and the rows above say what was done")
 		assert.Equal(t, 1, strings.Count(out, "revoked"), out)
 		pending := 0
 		for _, inv := range c.fg.Invites() {
@@ -448,7 +466,7 @@ func TestRevokeAndInviteInterrupted(t *testing.T) {
 		interruptAtFirst(c, fakegrafana.OpAddOrgInvite)
 		code, out, errOut := c.run("", "invite", "a@example.com", "b@example.com", "c@example.com", "--role", "Viewer")
 		assert.Equal(t, exitInterrupted, code, errOut)
-		assert.Contains(t, errOut, "grafana-invites: interrupted: 2 of 3 addresses were not started; the rows above say what was done")
+		assert.Contains(t, errOut, "grafana-invites: interrupted: 2 of 3 addresses were not started; the requests under way finished, and the rows above say what was done")
 		assert.Regexp(t, `a@example.com +Viewer +invited`, out)
 		assert.Regexp(t, `b@example.com +Viewer +not started`, out)
 		assert.Equal(t, 1, c.fg.Calls(fakegrafana.OpAddOrgInvite))
@@ -506,4 +524,42 @@ func TestErrorsSayGrafanaOnce(t *testing.T) {
 		require.NoError(t, err)
 		assert.NotContains(t, string(data), `"grafana: "`, "%s edits the library's error text", f)
 	}
+}
+
+// TestSecondCtrlCCutsRequests: through a slow Grafana, the second Ctrl-C cuts the POSTs in
+// flight: 130, each cut address is reported as possibly saved (Grafana did save these) with
+// the advice to re-run, which settles them, and no "context canceled" failure is printed.
+func TestSecondCtrlCCutsRequests(t *testing.T) {
+	c := newCLI(t)
+	c.fg.Inject(fakegrafana.OpAddOrgInvite, fakegrafana.Fault{Times: 2, Delay: time.Minute, AfterHandling: true})
+	c.interrupt = make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	c.ctx = ctx
+	go func() {
+		for c.fg.Calls(fakegrafana.OpAddOrgInvite) < 2 { // both POSTs under way
+			runtime.Gosched()
+		}
+		close(c.interrupt)
+		cancel()
+	}()
+	rows := "email,role\na@example.com,Viewer\nb@example.com,Viewer\nc@example.com,Viewer\nd@example.com,Viewer\n"
+	code, out, errOut := c.run(rows, "sync", "-", "--concurrency", "2", "-o", "json")
+	assert.Equal(t, exitInterrupted, code, errOut)
+	assert.Contains(t, errOut, "2 of 4 actions were not started, and the second Ctrl-C cut 2 under way")
+	assert.Contains(t, errOut, "run the same command again, which settles them")
+	assert.NotContains(t, errOut, "context canceled")
+	var doc entriesDoc
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	notes := map[string]int{}
+	for _, en := range doc.Entries {
+		notes[en.Result+" / "+en.Note]++
+	}
+	assert.Equal(t, map[string]int{"failed / " + cutNote: 2, "not_started / interrupted before it started": 2}, notes)
+
+	c.interrupt, c.ctx = nil, nil
+	code, out, errOut = c.run(rows, "sync", "-", "-o", "json")
+	require.Equal(t, exitOK, code, errOut)
+	var again entriesDoc
+	require.NoError(t, json.Unmarshal([]byte(out), &again))
+	assert.Equal(t, map[string]int{"already_invited": 2, "invited": 2}, again.Summary, "the re-run finds the two saved, and invites the rest once")
 }

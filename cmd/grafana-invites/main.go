@@ -68,11 +68,8 @@ func main() {
 			}
 			return w
 		},
-		readPassword: func() (string, error) {
-			b, err := term.ReadPassword(int(os.Stdin.Fd()))
-			return string(b), err
-		},
-		interrupt: interrupt,
+		readPassword: func() (string, error) { return readPassword(int(os.Stdin.Fd()), interrupt) },
+		interrupt:    interrupt,
 	}
 	code := run(ctx, os.Args[1:], e)
 	stop()
@@ -102,5 +99,31 @@ func notifySignals() (context.Context, <-chan struct{}, func()) {
 	return ctx, interrupt, func() {
 		signal.Stop(sigs)
 		cancel()
+	}
+}
+
+// readPassword reads a line from the terminal fd without echo. Ctrl-C ends it at once with
+// errInterrupted, the terminal's echo restored (x/term restores it only when its read
+// returns, which a Ctrl-C does not make it do).
+func readPassword(fd int, interrupt <-chan struct{}) (string, error) {
+	state, err := term.GetState(fd)
+	if err != nil {
+		return "", err
+	}
+	type read struct {
+		b   []byte
+		err error
+	}
+	done := make(chan read, 1)
+	go func() {
+		b, err := term.ReadPassword(fd)
+		done <- read{b, err}
+	}()
+	select {
+	case r := <-done:
+		return string(r.b), r.err
+	case <-interrupt:
+		_ = term.Restore(fd, state)
+		return "", errInterrupted
 	}
 }

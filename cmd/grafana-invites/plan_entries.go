@@ -85,6 +85,10 @@ func reportEntry(r api.ReportEntry, sendEmail bool) (entry, *failure) {
 		return en, nil
 	}
 	en.Error = r.Err.Error()
+	if wasCut(r.Err) {
+		en.Note = cutNote // said once by endRun, not as a failure
+		return en, nil
+	}
 	who := r.Email
 	if who == "" && r.Invite != nil {
 		who = "code " + api.ShortCode(r.Invite.Code)
@@ -113,8 +117,13 @@ func reportEntries(r *api.Report, sendEmail bool) ([]entry, []failure) {
 // returns its entries, failures and the run's error.
 func (a *app) applyPlan(ctx context.Context, c *api.Client, label string, p *api.Plan, concurrency int) ([]entry, []failure, error) {
 	prog := a.newProgress(label, p.Changes())
+	finished := make(chan struct{})
+	if !isClosed(a.e.interrupt) { // interrupted before: nothing will be under way
+		go a.sayWaiting(prog, p.Changes(), concurrency, finished)
+	}
 	report, err := c.Apply(ctx, p, api.ApplyOptions{Concurrency: concurrency, Stop: a.e.interrupt,
 		Progress: func(done, total int, _ api.ReportEntry) { prog.update(done, total) }})
+	close(finished)
 	prog.finish()
 	var ve *api.ValidationError
 	if errors.As(err, &ve) {
@@ -129,13 +138,27 @@ func sortByAddress(entries []entry) {
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].Address < entries[j].Address })
 }
 
-// notStartedNote says how many entries an interrupted run did not start.
-func notStartedNote(entries []entry, what string) string {
-	n := 0
-	for _, en := range entries {
-		if en.Result == string(api.OutcomeNotStarted) {
-			n++
+// sayWaiting says, at the first Ctrl-C of a run, that nothing new starts and how many
+// requests it waits for: Apply keeps concurrency actions under way while any remain.
+func (a *app) sayWaiting(prog *progress, total, concurrency int, finished <-chan struct{}) {
+	select {
+	case <-finished:
+	case <-a.e.interrupt:
+		switch n := min(concurrency, total-prog.doneSoFar()); {
+		case n == 1:
+			prog.say("Ctrl-C: starting nothing new; waiting for the request under way (Ctrl-C again cuts it short)")
+		case n > 1:
+			prog.say(fmt.Sprintf("Ctrl-C: starting nothing new; waiting for the %d requests under way (Ctrl-C again cuts them short)", n))
 		}
 	}
-	return fmt.Sprintf("%d of %d %s were not started; the rows above say what was done", n, len(entries), what)
+}
+
+// isClosed reports whether a channel is closed.
+func isClosed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
 }

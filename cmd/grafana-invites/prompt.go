@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -11,6 +12,9 @@ func askPassword(e *env, user string) (string, error) {
 	fmt.Fprintf(e.stderr, "Password for %s: ", user)
 	password, err := e.readPassword()
 	fmt.Fprintln(e.stderr)
+	if errors.Is(err, errInterrupted) {
+		return "", &interruptedError{}
+	}
 	if err != nil {
 		return "", usagef("cannot read the password from the terminal: %v", err)
 	}
@@ -33,10 +37,30 @@ func (a *app) confirm(yes bool, what string, show func(), question string) error
 	}
 	show()
 	fmt.Fprintf(e.stderr, "%s [y/N] ", question)
-	answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
+	answer, err := readLine(e)
+	if err != nil {
+		fmt.Fprintln(e.stderr)
+		return &interruptedError{}
+	}
 	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
 		fmt.Fprintln(e.stderr, "nothing was changed")
 		return &exitStatus{exitUsage}
 	}
 	return nil
+}
+
+// readLine reads an answer from stdin, or ends at Ctrl-C with errInterrupted without
+// waiting for Enter (the line is left unread; the command ends).
+func readLine(e *env) (string, error) {
+	line := make(chan string, 1)
+	go func() {
+		s, _ := bufio.NewReader(e.stdin).ReadString('\n')
+		line <- s
+	}()
+	select {
+	case s := <-line:
+		return s, nil
+	case <-e.interrupt:
+		return "", errInterrupted
+	}
 }

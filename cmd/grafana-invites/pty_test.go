@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/creack/pty"
 	"github.com/stretchr/testify/assert"
@@ -91,4 +93,72 @@ func TestTerminalAsksForPassword(t *testing.T) {
 	require.NoError(t, cmd.Wait(), seen.String())
 	assert.Contains(t, seen.String(), "(no pending invites)")
 	assert.NotContains(t, seen.String(), "admin\r\n(no", "no echo")
+}
+
+// exitCode waits for the command and returns its exit status.
+func exitCode(t *testing.T, cmd *exec.Cmd) int {
+	t.Helper()
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	require.NoError(t, err)
+	return 0
+}
+
+// TestCtrlCAtAPrompt: Ctrl-C at a confirmation or a password prompt ends the command at
+// once, without Enter: 130, nothing changed.
+func TestCtrlCAtAPrompt(t *testing.T) {
+	t.Run("confirmation", func(t *testing.T) {
+		c := newCLI(t)
+		c.seed("a@example.com:Viewer", "a@example.com:Editor")
+		tty, cmd := onTerminal(t, c, 80, "revoke", "a@example.com")
+		var seen bytes.Buffer
+		expect(t, tty, &seen, "Revoke these 2 invites (their links stop working)? [y/N] ")
+		_, err := tty.Write([]byte{3}) // Ctrl-C, as the terminal sends it
+		require.NoError(t, err)
+		rest(tty, &seen)
+		assert.Equal(t, exitInterrupted, exitCode(t, cmd), seen.String())
+		assert.Contains(t, seen.String(), "interrupted; nothing was changed")
+		assert.Zero(t, c.fg.Calls(fakegrafana.OpRevokeInvite))
+	})
+	t.Run("password", func(t *testing.T) {
+		c := newCLI(t)
+		tty, cmd := onTerminal(t, c, 80, "list", "--user", "admin", "--url", c.fg.URL)
+		var seen bytes.Buffer
+		expect(t, tty, &seen, "Password for admin: ")
+		_, err := tty.Write([]byte{3})
+		require.NoError(t, err)
+		rest(tty, &seen)
+		assert.Equal(t, exitInterrupted, exitCode(t, cmd), seen.String())
+		assert.Contains(t, seen.String(), "interrupted; nothing was changed")
+		assert.Zero(t, c.fg.Calls(fakegrafana.OpGetPendingOrgInvites), "nothing sent")
+	})
+}
+
+// TestTerminalInterruptShowsWhatWasDone: on a terminal, a long run shows its rate and the
+// time left; at Ctrl-C it says at once what it waits for, and the bar stays where the run
+// stopped instead of jumping to the end.
+func TestTerminalInterruptShowsWhatWasDone(t *testing.T) {
+	c := newCLI(t, fakegrafana.WithLatency(20*time.Millisecond))
+	var csv strings.Builder
+	csv.WriteString("email,role\n")
+	for i := range 300 {
+		fmt.Fprintf(&csv, "user%03d@example.com,Viewer\n", i)
+	}
+	file := filepath.Join(t.TempDir(), "team.csv")
+	require.NoError(t, os.WriteFile(file, []byte(csv.String()), 0o600))
+
+	tty, cmd := onTerminal(t, c, 120, "sync", file)
+	var seen bytes.Buffer
+	expect(t, tty, &seen, "req/s")
+	_, err := tty.Write([]byte{3})
+	require.NoError(t, err)
+	expect(t, tty, &seen, "Ctrl-C: starting nothing new; waiting for the 4 requests under way")
+	rest(tty, &seen)
+	assert.Equal(t, exitInterrupted, exitCode(t, cmd), seen.String())
+	assert.NotContains(t, seen.String(), "300/300", "the bar does not jump to the end")
+	assert.Contains(t, seen.String(), "were not started")
+	assert.Less(t, c.fg.Calls(fakegrafana.OpAddOrgInvite), 300)
 }

@@ -78,6 +78,11 @@ func newRoot(a *app) *cobra.Command {
 pending invites, and keeps them in line with a CSV file. It talks to Grafana's HTTP API with
 a service-account token or a user's password.
 
+Each connection setting is resolved on its own: its flag, else its environment variable,
+else the default (GRAFANA_URL, GRAFANA_TOKEN or GRAFANA_TOKEN_FILE, GRAFANA_USER,
+GRAFANA_PASSWORD or GRAFANA_PASSWORD_FILE, GRAFANA_ORG_ID). A token and a user at once is an
+error, unless one comes from flags and the other from the environment: the flags win.
+
 Exit status: 0 success, 1 a Grafana or network error, 2 a usage or input error (or a change
 not confirmed), 130 interrupted.`,
 		Example: `  export GRAFANA_URL=https://grafana.example.com/ GRAFANA_TOKEN=glsa_…
