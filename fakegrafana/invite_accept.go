@@ -1,6 +1,7 @@
 package fakegrafana
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -104,7 +105,7 @@ func (h strictServer) GetInviteInfoByCode(_ context.Context, req gen.GetInviteIn
 	}
 	dto := s.readLocked(inv)
 	info := gen.InviteInfo{Email: dto.Email, Name: dto.Name, Username: dto.Email,
-		InvitedBy: firstOf(dto.InvitedByName, dto.InvitedByLogin, dto.InvitedByEmail)}
+		InvitedBy: cmp.Or(dto.InvitedByName, dto.InvitedByLogin, dto.InvitedByEmail)}
 	if s.version.InviteOrgName() {
 		org := s.orgs[dto.OrgID]
 		if org == nil {
@@ -160,7 +161,7 @@ func (s *Server) completeLocked(code string, a Acceptance) (int64, *refusal) {
 	if invited, err := mail.ParseAddress(inv.dto.Email); err == nil && s.version.InviteChecks() && invited.Address != email {
 		return 0, &refusal{status: http.StatusBadRequest, message: msgOtherEmail}
 	}
-	login := firstOf(username, email)
+	login := cmp.Or(username, email)
 	if s.userTakenLocked(login, email) {
 		return 0, &refusal{status: http.StatusPreconditionFailed, traced: true,
 			message: fmt.Sprintf("User with email '%s' or username '%s' already exists", email, username)}
@@ -168,7 +169,7 @@ func (s *Server) completeLocked(code string, a Acceptance) (int64, *refusal) {
 	if n := len(a.Password); n > 0 && n < minPasswordLen {
 		return 0, &refusal{status: http.StatusInternalServerError, message: msgCreateUserFailed, traced: true}
 	}
-	id := s.addUserLocked(User{Login: login, Email: firstOf(email, login), Name: a.Name, Password: a.Password,
+	id := s.addUserLocked(User{Login: login, Email: cmp.Or(email, login), Name: a.Name, Password: a.Password,
 		Orgs: map[int64]Role{inv.dto.OrgID: inv.dto.Role}, CurrentOrg: inv.dto.OrgID})
 	inv.dto.Status = gen.TempUserStatusCompleted
 	s.changedLocked()
@@ -188,14 +189,4 @@ func (s *Server) userTakenLocked(login, email string) bool {
 		}
 	}
 	return false
-}
-
-// firstOf returns the first non-empty string.
-func firstOf(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
