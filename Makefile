@@ -31,8 +31,12 @@ check: spec-lint spec-gate contract-ts actionlint
 actionlint:
 	$(NOWORK) $(GO) tool -modfile=tools/actionlint/go.mod actionlint -no-color -shellcheck= -pyflakes= .github/workflows/*.yml
 
+# -buildvcs=true: the version shows the commit it was built from, whatever GOFLAGS says;
+# the check after it keeps README's promise of the revision.
 bin/grafana-invites:
-	$(GO) build -o bin/grafana-invites ./$(CLI)
+	$(GO) build -buildvcs=true -o bin/grafana-invites ./$(CLI)
+	@bin/grafana-invites version | grep -Eq ' \([0-9a-f]{12}(\+dirty)?\) ' || \
+		{ echo "bin/grafana-invites: its version shows no VCS revision: $$(bin/grafana-invites version)" >&2; exit 1; }
 
 bin/oasdiff:
 	cd tools && $(NOWORK) $(GO) build -o ../bin/oasdiff github.com/oasdiff/oasdiff

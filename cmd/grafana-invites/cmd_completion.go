@@ -6,7 +6,17 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newCompletionCmd(a *app) *cobra.Command {
+// completionOptions are completion's argument.
+type completionOptions struct {
+	app *app
+	// Shell is bash, zsh, fish or powershell.
+	Shell string
+}
+
+// newCompletionCmd builds completion; runF, when not nil, is called with the parsed options
+// instead of runCompletion (tests check the arguments so).
+func newCompletionCmd(a *app, runF func(context.Context, *completionOptions) error) *cobra.Command {
+	opts := &completionOptions{app: a}
 	return &cobra.Command{
 		Use:   "completion bash|zsh|fish|powershell",
 		Short: "Print the shell completion script of bash, zsh, fish or PowerShell",
@@ -28,17 +38,26 @@ in your shell. Load it in the current shell, or install it for every new one.`,
 			}
 			return cobra.OnlyValidArgs(cmd, args)
 		},
-		RunE: a.runE(func(_ context.Context, cmd *cobra.Command, args []string) error {
-			w, root := a.e.stdout, cmd.Root()
-			switch args[0] {
-			case "bash":
-				return root.GenBashCompletionV2(w, true)
-			case "zsh":
-				return root.GenZshCompletion(w)
-			case "fish":
-				return root.GenFishCompletion(w, true)
+		RunE: a.runE(func(ctx context.Context, cmd *cobra.Command, args []string) error {
+			opts.Shell = args[0]
+			if runF != nil {
+				return runF(ctx, opts)
 			}
-			return root.GenPowerShellCompletionWithDesc(w)
+			return runCompletion(cmd.Root(), opts)
 		}),
 	}
+}
+
+// runCompletion prints the completion script of the shell.
+func runCompletion(root *cobra.Command, opts *completionOptions) error {
+	w := opts.app.e.stdout
+	switch opts.Shell {
+	case "bash":
+		return root.GenBashCompletionV2(w, true)
+	case "zsh":
+		return root.GenZshCompletion(w)
+	case "fish":
+		return root.GenFishCompletion(w, true)
+	}
+	return root.GenPowerShellCompletionWithDesc(w)
 }

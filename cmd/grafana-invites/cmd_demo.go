@@ -11,8 +11,17 @@ import (
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
 )
 
-func newDemoCmd(a *app) *cobra.Command {
-	var keep bool
+// demoOptions are demo's flags.
+type demoOptions struct {
+	app *app
+	// KeepRunning serves the fake after the walk-through, until Ctrl-C.
+	KeepRunning bool
+}
+
+// newDemoCmd builds demo; runF, when not nil, is called with the parsed options instead of
+// runDemo (tests check the flags so).
+func newDemoCmd(a *app, runF func(context.Context, *demoOptions) error) *cobra.Command {
+	opts := &demoOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "demo [--keep-running]",
 		Short: "Walk through invite → list → revoke → list on an in-process fake Grafana",
@@ -26,8 +35,13 @@ with --keep-running it serves until Ctrl-C, so that the invite can be accepted i
 		Example: "  grafana-invites demo\n  grafana-invites demo --keep-running",
 		Args:    noArgs,
 	}
-	cmd.Flags().BoolVar(&keep, "keep-running", false, "keep the fake serving after the walk-through, until Ctrl-C, to open the invite link")
-	cmd.RunE = a.runE(func(ctx context.Context, _ *cobra.Command, _ []string) error { return runDemo(ctx, a.e, keep) })
+	cmd.Flags().BoolVar(&opts.KeepRunning, "keep-running", false, "keep the fake serving after the walk-through, until Ctrl-C, to open the invite link")
+	cmd.RunE = a.runE(func(ctx context.Context, _ *cobra.Command, _ []string) error {
+		if runF != nil {
+			return runF(ctx, opts)
+		}
+		return runDemo(ctx, a.e, opts.KeepRunning)
+	})
 	return cmd
 }
 

@@ -13,95 +13,134 @@ import (
 	"github.com/grafana-invites/grafana-invites/internal/emailaddr"
 )
 
-// roles are the organisation roles, as Grafana spells them.
-var roles = []string{"None", "Viewer", "Editor", "Admin"}
+// inviteOptions are invite's flags and arguments.
+type inviteOptions struct {
+	app  *app
+	conn *conn
+	out  *output
+	// Addresses are the arguments; Logins the --login flags.
+	Addresses, Logins []string
+	Role              api.Role
+	Name              string
+	SendEmail         bool
+	AllowDuplicate    bool
+	ReplaceRole       bool
+	DryRun            bool
+	dryRunFlags
+}
 
-// smtpNote is the note of an invite saved without its email.
-const smtpNote = "no email (Grafana has no SMTP)"
-
-func newInviteCmd(a *app) *cobra.Command {
-	var role, name string
-	var logins []string
-	var sendEmail, allowDup, replace bool
+// newInviteCmd builds invite; runF, when not nil, is called with the parsed options instead
+// of runInvite (tests check the flags so).
+func newInviteCmd(a *app, runF func(context.Context, *inviteOptions) error) *cobra.Command {
+	opts := &inviteOptions{app: a}
+	var role string
 	cmd := &cobra.Command{
 		Use:   "invite ADDRESS... [--login LOGIN]... --role ROLE [flags]",
 		Short: "Invite addresses (idempotent: a pending invite is reused)",
 		Long: `Invite people to the organisation with a role. An address that already has a pending
 invite with that role is left alone (nothing is sent); one whose user exists is added to the
-organisation at once; one whose user is already a member is reported.
+organisation at once; one whose user is already a member is reported. A pending invite with
+another role is kept, and the run exits 3, unless --replace-role replaces it; so does an
+invite saved without the email --send-email asked for (Grafana without SMTP).
 
 Every argument must be an email address Grafana accepts: a word without '@' is refused
 before anything is sent, since Grafana would store it as an invite no email can reach.
 --login adds an existing user by login, which Grafana does at once; when no user has that
-login, the invite Grafana makes for it is revoked again and the login reported as failed.`,
+login, the invite Grafana makes for it is revoked again and the login reported as failed.
+
+--dry-run prints what would be done and sends nothing but the listing of pending invites.`,
 		Example: `  grafana-invites invite bob@example.com --role Viewer
   grafana-invites invite ann@example.com carl@example.com --role Editor --send-email
   grafana-invites invite bob@example.com --role Admin --replace-role
+  grafana-invites invite bob@example.com --role Admin --dry-run --detailed-exitcode
   grafana-invites invite --login dave --role Editor`,
 		ValidArgsFunction: cobra.NoFileCompletions,
 	}
-	cn := addConnFlags(cmd)
-	out := addOutputFlag(cmd)
+	opts.conn = addConnFlags(cmd)
+	opts.out = addOutputFlag(cmd)
 	fs := cmd.Flags()
-	fs.StringVar(&role, "role", "", "role of the invitees: None, Viewer, Editor or Admin (required)")
-	fs.StringVar(&name, "name", "", "name shown in the invite")
-	fs.BoolVar(&sendEmail, "send-email", false, "have Grafana email the invitation")
-	fs.BoolVar(&allowDup, "allow-duplicate", false, "always create a new invite, even when one is pending")
-	fs.BoolVar(&replace, "replace-role", false, "replace a pending invite that has another role")
-	fs.StringArrayVar(&logins, "login", nil, "add the existing user with this login (repeatable)")
+	fs.StringVar(&role, "role", "", "role of the invitees: "+roleChoices()+" (required)")
+	fs.StringVar(&opts.Name, "name", "", "name shown in the invite")
+	fs.BoolVar(&opts.SendEmail, "send-email", false, "have Grafana email the invitation")
+	fs.BoolVar(&opts.AllowDuplicate, "allow-duplicate", false, "always create a new invite, even when one is pending")
+	fs.BoolVar(&opts.ReplaceRole, "replace-role", false, "replace a pending invite that has another role")
+	fs.StringArrayVar(&opts.Logins, "login", nil, "add the existing user with this login (repeatable)")
+	fs.BoolVar(&opts.DryRun, "dry-run", false, "print what would be done, change nothing")
+	addDryRunFlags(cmd, &opts.dryRunFlags)
 	_ = cmd.RegisterFlagCompletionFunc("role", fixedCompletions(roles...))
 	_ = cmd.RegisterFlagCompletionFunc("name", cobra.NoFileCompletions)
 	cmd.RunE = a.runE(func(ctx context.Context, _ *cobra.Command, addrs []string) error {
-		if err := out.check(); err != nil {
+		if err := opts.out.check(); err != nil {
+			return err
+		}
+		if err := opts.check(opts.DryRun); err != nil {
 			return err
 		}
 		if role == "" {
-			return usagef("invite needs --role (None, Viewer, Editor or Admin)")
+			return usagef("invite needs --role (%s)", roleChoices())
 		}
 		r, err := api.ParseRole(role)
 		if err != nil {
-			return usagef("--role %q is not a role; want None, Viewer, Editor or Admin", role)
+			return usagef("--role %q is not a role; want %s", role, roleChoices())
 		}
-		if len(addrs)+len(logins) == 0 {
+		opts.Role = r
+		if len(addrs)+len(opts.Logins) == 0 {
 			return usagef("invite needs at least one address (or --login): grafana-invites invite bob@example.com --role Viewer")
 		}
-		if err := checkInvitees(addrs, logins); err != nil {
+		if err := checkInvitees(addrs, opts.Logins); err != nil {
 			return err
 		}
-		addrs = append(addrs, logins...)
-		c, err := cn.client(a)
-		if err != nil {
-			return err
+		opts.Addresses = addrs
+		if runF != nil {
+			return runF(ctx, opts)
 		}
-		var plan *api.Plan
-		if allowDup {
-			plan = duplicatePlan(addrs, name, r, sendEmail)
-		} else {
-			desired := make([]api.Desired, len(addrs))
-			for i, addr := range addrs {
-				desired[i] = api.Desired{Email: addr, Role: r, Name: name}
-			}
-			planCtx, cancel := untilInterrupt(ctx, a.e.interrupt)
-			plan, err = c.Plan(planCtx, desired, api.PlanOptions{ReplaceRoleMismatch: replace, SendEmail: sendEmail})
-			cancel()
-			if err != nil {
-				return interrupted(planCtx, err)
-			}
-			plan.Unchanged = slices.DeleteFunc(plan.Unchanged, func(e api.ReportEntry) bool { return e.Outcome == api.OutcomeStale })
-		}
-		entries, fails, err := a.applyPlan(ctx, c, "invite", plan, 1) // one at a time, in order: Ctrl-C stops after the one under way
-		fails = append(fails, undoLoginInvites(ctx, c, entries, logins)...)
-		for i, en := range entries {
-			if en.Result == string(api.OutcomeAlreadyInvited) {
-				entries[i].Note = joinNotes(en.Note, "nothing sent")
-			}
-		}
-		if perr := a.printEntries(out, entries, false); perr != nil {
-			return perr
-		}
-		return a.endRun(entries, fails, err, "addresses")
+		return runInvite(ctx, opts)
 	})
 	return cmd
+}
+
+// runInvite plans the invites (or, with --allow-duplicate, makes one each), then prints the
+// plan (dry run) or applies it, one address at a time.
+func runInvite(ctx context.Context, opts *inviteOptions) error {
+	a := opts.app
+	addrs := slices.Concat(opts.Addresses, opts.Logins)
+	c, err := opts.conn.client(a)
+	if err != nil {
+		return err
+	}
+	var plan *api.Plan
+	if opts.AllowDuplicate {
+		plan = duplicatePlan(addrs, opts.Name, opts.Role, opts.SendEmail)
+	} else {
+		desired := make([]api.Desired, len(addrs))
+		for i, addr := range addrs {
+			desired[i] = api.Desired{Email: addr, Role: opts.Role, Name: opts.Name}
+		}
+		planCtx, cancel := untilInterrupt(ctx, a.e.interrupt)
+		plan, err = c.Plan(planCtx, desired, api.PlanOptions{ReplaceRoleMismatch: opts.ReplaceRole, SendEmail: opts.SendEmail})
+		cancel()
+		if err != nil {
+			return interrupted(planCtx, err)
+		}
+		plan.Unchanged = slices.DeleteFunc(plan.Unchanged, func(e api.ReportEntry) bool { return e.Outcome == api.OutcomeStale })
+	}
+	if opts.DryRun {
+		if err := a.printEntries(opts.out, dryRunShows(planEntries(plan), opts.ShowUnchanged)); err != nil {
+			return err
+		}
+		return dryRunEnd(opts.DetailedExitcode, plan.Changes())
+	}
+	entries, fails, err := a.applyPlan(ctx, c, "invite", plan, 1) // one at a time, in order: Ctrl-C stops after the one under way
+	fails = append(fails, undoLoginInvites(ctx, c, entries, opts.Logins)...)
+	for i, en := range entries {
+		if en.Result == string(api.OutcomeAlreadyInvited) {
+			entries[i].Note = joinNotes(en.Note, "nothing sent")
+		}
+	}
+	if perr := a.printEntries(opts.out, runShows(entries)); perr != nil {
+		return perr
+	}
+	return a.endRun(entries, fails, err, "addresses")
 }
 
 // checkInvitees refuses what Grafana would refuse or misread, before anything is sent: an

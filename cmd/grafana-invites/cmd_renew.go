@@ -11,10 +11,27 @@ import (
 	"github.com/grafana-invites/grafana-invites/api"
 )
 
-func newRenewCmd(a *app) *cobra.Command {
+// renewOptions are renew's flags and arguments.
+type renewOptions struct {
+	app  *app
+	conn *conn
+	out  *output
+	// OlderThan is the age from which an invite is renewed; Addresses, when any, the only
+	// ones renewed.
+	OlderThan   time.Duration
+	Addresses   []string
+	SendEmail   bool
+	Yes         bool
+	Concurrency int
+	DryRun      bool
+	dryRunFlags
+}
+
+// newRenewCmd builds renew; runF, when not nil, is called with the parsed options instead of
+// runRenew (tests check the flags so).
+func newRenewCmd(a *app, runF func(context.Context, *renewOptions) error) *cobra.Command {
+	opts := &renewOptions{app: a}
 	var older string
-	var sendEmail, dryRun, yes bool
-	var concurrency int
 	cmd := &cobra.Command{
 		Use:   "renew --older-than DURATION [ADDRESS...] [flags]",
 		Short: "Renew pending invites before they lapse (new invite first, then the old revoked)",
@@ -30,65 +47,85 @@ More than one invite to renew is shown and asked about on a terminal; elsewhere 
   grafana-invites renew --older-than 1h bob@example.com`,
 		ValidArgsFunction: cobra.NoFileCompletions,
 	}
-	cn := addConnFlags(cmd)
-	out := addOutputFlag(cmd)
+	opts.conn = addConnFlags(cmd)
+	opts.out = addOutputFlag(cmd)
 	fs := cmd.Flags()
 	fs.StringVar(&older, "older-than", "", "renew invites created more than this long ago, e.g. 20h (required)")
-	fs.BoolVar(&sendEmail, "send-email", false, "have Grafana email the new invitations")
-	fs.BoolVar(&dryRun, "dry-run", false, "list what would be renewed; change nothing")
-	fs.BoolVarP(&yes, "yes", "y", false, "renew without asking, even more than one invite")
-	fs.IntVar(&concurrency, "concurrency", 4, "addresses worked on at once (1–64)")
+	fs.BoolVar(&opts.SendEmail, "send-email", false, "have Grafana email the new invitations")
+	fs.BoolVar(&opts.DryRun, "dry-run", false, "list what would be renewed; change nothing")
+	addDryRunFlags(cmd, &opts.dryRunFlags)
+	fs.BoolVarP(&opts.Yes, "yes", "y", false, "renew without asking, even more than one invite")
+	addConcurrencyFlag(cmd, &opts.Concurrency, "addresses worked on at once")
 	_ = cmd.RegisterFlagCompletionFunc("older-than", fixedCompletions("12h", "20h", "23h"))
-	_ = cmd.RegisterFlagCompletionFunc("concurrency", fixedCompletions("1", "4", "16", "64"))
 	cmd.RunE = a.runE(func(ctx context.Context, _ *cobra.Command, addresses []string) error {
-		if err := out.check(); err != nil {
+		if err := opts.out.check(); err != nil {
 			return err
 		}
 		if older == "" {
 			return usagef("renew needs --older-than, e.g. --older-than 20h (Grafana's invites lapse after 24h by default)")
 		}
-		d, err := parseAge("--older-than", older)
-		if err != nil {
+		var err error
+		if opts.OlderThan, err = parseAge("--older-than", older); err != nil {
 			return err
 		}
-		if concurrency < 1 || concurrency > 64 {
-			return usagef("--concurrency %d: want 1 to 64", concurrency)
+		if err := checkConcurrency(opts.Concurrency); err != nil {
+			return err
+		}
+		if err := opts.check(opts.DryRun); err != nil {
+			return err
 		}
 		for _, addr := range addresses {
 			if strings.TrimSpace(addr) == "" {
 				return usagef("an address is empty")
 			}
 		}
-		c, err := cn.client(a)
+		opts.Addresses = addresses
+		if runF != nil {
+			return runF(ctx, opts)
+		}
+		return runRenew(ctx, opts)
+	})
+	return cmd
+}
+
+// runRenew plans the renewals, then prints the plan (dry run) or, asked when more than one
+// invite is renewed, applies it.
+func runRenew(ctx context.Context, opts *renewOptions) error {
+	a := opts.app
+	c, err := opts.conn.client(a)
+	if err != nil {
+		return err
+	}
+	now := a.e.now()
+	planCtx, cancel := untilInterrupt(ctx, a.e.interrupt)
+	plan, err := c.PlanRenew(planCtx, api.RenewOptions{CreatedBefore: now.Add(-opts.OlderThan), Emails: opts.Addresses, SendEmail: opts.SendEmail})
+	cancel()
+	if err != nil {
+		return interrupted(planCtx, err)
+	}
+	preview := renewPreview(plan, now)
+	if opts.DryRun {
+		if err := a.printEntries(opts.out, dryRunShows(preview, opts.ShowUnchanged)); err != nil {
+			return err
+		}
+		return dryRunEnd(opts.DetailedExitcode, plan.Changes())
+	}
+	if plan.Changes() == 0 {
+		if opts.out.format != formatTable {
+			return a.printEntries(opts.out, runShows(nil)) // scripts get a document all the same
+		}
+		a.note("nothing to renew")
+		return nil
+	}
+	if plan.Changes() > 1 {
+		err := a.confirm(opts.Yes, fmt.Sprintf("renew concerns %d invites", plan.Changes()), func() { writeEntryTable(a.e.stderr, changesOf(preview), true) },
+			fmt.Sprintf("Renew these %d invites (new codes and URLs; the old links stop working)?", plan.Changes()))
 		if err != nil {
 			return err
 		}
-		now := a.e.now()
-		planCtx, cancel := untilInterrupt(ctx, a.e.interrupt)
-		plan, err := c.PlanRenew(planCtx, api.RenewOptions{CreatedBefore: now.Add(-d), Emails: addresses, SendEmail: sendEmail})
-		cancel()
-		if err != nil {
-			return interrupted(planCtx, err)
-		}
-		preview := renewPreview(plan, now)
-		if dryRun {
-			return a.printEntries(out, preview, true)
-		}
-		if plan.Changes() == 0 {
-			a.note("nothing to renew")
-			return nil
-		}
-		if plan.Changes() > 1 {
-			err := a.confirm(yes, fmt.Sprintf("renew concerns %d invites", plan.Changes()), func() { writeEntryTable(a.e.stderr, changesOf(preview), true) },
-				fmt.Sprintf("Renew these %d invites (new codes and URLs; the old links stop working)?", plan.Changes()))
-			if err != nil {
-				return err
-			}
-		}
-		entries, fails, err := a.applyPlan(ctx, c, "renew", plan, concurrency)
-		return a.finishRun(out, entries, fails, err)
-	})
-	return cmd
+	}
+	entries, fails, err := a.applyPlan(ctx, c, "renew", plan, opts.Concurrency)
+	return a.finishRun(opts.out, entries, fails, err)
 }
 
 // renewPreview is a renewal plan as entries, each renewal noting the age of the invite it
@@ -107,15 +144,4 @@ func renewPreview(p *api.Plan, now time.Time) []entry {
 		}
 	}
 	return entries
-}
-
-// changesOf keeps the entries of a plan that change something.
-func changesOf(entries []entry) []entry {
-	var out []entry
-	for _, en := range entries {
-		if en.Action != actionNone {
-			out = append(out, en)
-		}
-	}
-	return out
 }

@@ -42,10 +42,24 @@ func classify(arg string) target {
 // noPending is the note of an address or login without pending invites.
 const noPending = "no pending invite"
 
-func newRevokeCmd(a *app) *cobra.Command {
+// revokeOptions are revoke's flags and arguments.
+type revokeOptions struct {
+	app  *app
+	conn *conn
+	out  *output
+	// Targets are the arguments and the --code, --email and --login flags, in that order.
+	Targets     []target
+	Yes         bool
+	Concurrency int
+	DryRun      bool
+	dryRunFlags
+}
+
+// newRevokeCmd builds revoke; runF, when not nil, is called with the parsed options instead
+// of runRevoke (tests check the flags so).
+func newRevokeCmd(a *app, runF func(context.Context, *revokeOptions) error) *cobra.Command {
+	opts := &revokeOptions{app: a}
 	var codes, emails, logins []string
-	var yes bool
-	var concurrency int
 	cmd := &cobra.Command{
 		Use:   "revoke [CODE|ADDRESS|LOGIN...] [--code CODE] [--email ADDRESS] [--login LOGIN] [flags]",
 		Short: "Revoke invites by code, or every pending invite of an address or login",
@@ -57,77 +71,99 @@ which, whatever the text. A start that several codes share, or a word that names
 invite, is refused before anything is revoked.
 
 When the arguments come to more than one invite, revoke shows them and asks on a terminal;
-elsewhere it needs --yes, and without it changes nothing and exits 2. Invites are revoked
---concurrency at a time, with progress; Ctrl-C starts no new revoke, lets those under way
-finish, prints what was done and exits 130.`,
+elsewhere it needs --yes, and without it changes nothing and exits 2. --dry-run shows what
+would go. Invites are revoked --concurrency at a time, with progress; Ctrl-C starts no new
+revoke, lets those under way finish, prints what was done and exits 130.`,
 		Example: `  grafana-invites revoke bob@example.com
   grafana-invites revoke yiKH
   grafana-invites revoke --code Q2zr6UuKDaWlJgmjE3U8w0pPBrVpTm
+  grafana-invites revoke ann@example.com carl@example.com --dry-run
   grafana-invites revoke ann@example.com carl@example.com --yes`,
 		ValidArgsFunction: cobra.NoFileCompletions,
 	}
-	cn := addConnFlags(cmd)
-	out := addOutputFlag(cmd)
+	opts.conn = addConnFlags(cmd)
+	opts.out = addOutputFlag(cmd)
 	fs := cmd.Flags()
 	fs.StringArrayVar(&codes, "code", nil, "revoke the invite with this code, or the start of it (repeatable)")
 	fs.StringArrayVar(&emails, "email", nil, "revoke every pending invite of this address (repeatable)")
 	fs.StringArrayVar(&logins, "login", nil, "revoke every pending invite made for this login (repeatable)")
-	fs.BoolVarP(&yes, "yes", "y", false, "revoke without asking, even more than one invite")
-	fs.IntVar(&concurrency, "concurrency", 4, "revokes in flight at once (1–64)")
+	fs.BoolVarP(&opts.Yes, "yes", "y", false, "revoke without asking, even more than one invite")
+	fs.BoolVar(&opts.DryRun, "dry-run", false, "print what would be revoked, change nothing")
+	addDryRunFlags(cmd, &opts.dryRunFlags)
+	addConcurrencyFlag(cmd, &opts.Concurrency, "revokes in flight at once")
 	for _, name := range []string{"code", "email", "login"} {
 		_ = cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
 	}
-	_ = cmd.RegisterFlagCompletionFunc("concurrency", fixedCompletions("1", "4", "16", "64"))
 	cmd.RunE = a.runE(func(ctx context.Context, _ *cobra.Command, args []string) error {
-		if err := out.check(); err != nil {
+		if err := opts.out.check(); err != nil {
 			return err
 		}
-		if concurrency < 1 || concurrency > 64 {
-			return usagef("--concurrency %d: want 1 to 64", concurrency)
-		}
-		targets, err := revokeTargets(args, codes, emails, logins)
-		if err != nil {
+		if err := checkConcurrency(opts.Concurrency); err != nil {
 			return err
 		}
-		c, err := cn.client(a)
-		if err != nil {
+		if err := opts.check(opts.DryRun); err != nil {
 			return err
 		}
-		planCtx, cancel := untilInterrupt(ctx, a.e.interrupt)
-		defer cancel()
-		pending, err := c.ListPending(planCtx)
-		if err != nil {
-			return interrupted(planCtx, err)
-		}
-		sel, err := resolveTargets(targets, pending)
-		if err != nil {
+		var err error
+		if opts.Targets, err = revokeTargets(args, codes, emails, logins); err != nil {
 			return err
 		}
-		plan, err := c.PlanRevoke(planCtx, sel)
-		if err != nil {
-			return interrupted(planCtx, err)
+		if runF != nil {
+			return runF(ctx, opts)
 		}
-		if plan.Changes() > 1 {
-			err := a.confirm(yes, fmt.Sprintf("revoke concerns %d invites", plan.Changes()), func() {
-				t := newTable(a.e.stderr, "EMAIL", "ROLE", "AGE", "CODE")
-				for _, act := range plan.Actions {
-					inv := act.Old[0]
-					t.row(inv.Email, string(inv.Role), age(a.e.now().Sub(inv.CreatedOn)), short(inv.Code))
-				}
-				t.flush()
-			}, fmt.Sprintf("Revoke these %d invites (their links stop working)?", plan.Changes()))
-			if err != nil {
-				return err
-			}
-		}
-		entries, fails, err := a.applyPlan(ctx, c, "revoke", plan, concurrency)
-		entries = append(entries, withoutInvites(targets, plan)...)
-		if perr := a.printRevoked(out, entries); perr != nil {
-			return perr
-		}
-		return a.endRun(entries, fails, err, "invites")
+		return runRevoke(ctx, opts)
 	})
 	return cmd
+}
+
+// runRevoke resolves the targets against the pending invites, then prints the plan (dry
+// run) or, asked when more than one invite goes, revokes them.
+func runRevoke(ctx context.Context, opts *revokeOptions) error {
+	a := opts.app
+	c, err := opts.conn.client(a)
+	if err != nil {
+		return err
+	}
+	planCtx, cancel := untilInterrupt(ctx, a.e.interrupt)
+	defer cancel()
+	pending, err := c.ListPending(planCtx)
+	if err != nil {
+		return interrupted(planCtx, err)
+	}
+	sel, err := resolveTargets(opts.Targets, pending)
+	if err != nil {
+		return err
+	}
+	plan, err := c.PlanRevoke(planCtx, sel)
+	if err != nil {
+		return interrupted(planCtx, err)
+	}
+	if opts.DryRun {
+		entries := append(planEntries(plan), withoutInvites(opts.Targets, plan, actionNone)...)
+		if err := a.printEntries(opts.out, dryRunShows(entries, opts.ShowUnchanged)); err != nil {
+			return err
+		}
+		return dryRunEnd(opts.DetailedExitcode, plan.Changes())
+	}
+	if plan.Changes() > 1 {
+		err := a.confirm(opts.Yes, fmt.Sprintf("revoke concerns %d invites", plan.Changes()), func() {
+			t := newTable(a.e.stderr, "EMAIL", "ROLE", "AGE", "CODE")
+			for _, act := range plan.Actions {
+				inv := act.Old[0]
+				t.row(inv.Email, string(inv.Role), age(a.e.now().Sub(inv.CreatedOn)), short(inv.Code))
+			}
+			t.flush()
+		}, fmt.Sprintf("Revoke these %d invites (their links stop working)?", plan.Changes()))
+		if err != nil {
+			return err
+		}
+	}
+	entries, fails, err := a.applyPlan(ctx, c, "revoke", plan, opts.Concurrency)
+	entries = append(entries, withoutInvites(opts.Targets, plan, "")...)
+	if perr := a.printRevoked(opts.out, entries); perr != nil {
+		return perr
+	}
+	return a.endRun(entries, fails, err, "invites")
 }
 
 // revokeTargets gathers the targets of the arguments and flags, refusing empty ones and codes
@@ -211,8 +247,8 @@ func resolveTargets(targets []target, pending []api.Invite) (api.RevokeTargets, 
 }
 
 // withoutInvites are the entries of the addresses and logins that no pending invite had:
-// nothing to revoke.
-func withoutInvites(targets []target, p *api.Plan) []entry {
+// nothing to revoke. action is the entries' action: actionNone in a dry run.
+func withoutInvites(targets []target, p *api.Plan, action string) []entry {
 	planned := map[string]bool{}
 	for _, act := range p.Actions {
 		planned[act.Email] = true
@@ -221,7 +257,7 @@ func withoutInvites(targets []target, p *api.Plan) []entry {
 	for _, t := range targets {
 		if k := api.NormalizeEmail(t.value); (t.kind == "address" || t.kind == "login") && !planned[k] {
 			planned[k] = true
-			out = append(out, entry{Address: t.value, Note: noPending})
+			out = append(out, entry{Address: t.value, Action: action, Note: noPending})
 		}
 	}
 	return out
@@ -230,7 +266,7 @@ func withoutInvites(targets []target, p *api.Plan) []entry {
 // printRevoked writes revoke's entries; tables show short codes.
 func (a *app) printRevoked(out *output, entries []entry) error {
 	if out.format != formatTable {
-		return writeEntries(a.e.stdout, out.format, false, entries)
+		return writeEntries(a.e.stdout, out.format, runShows(entries))
 	}
 	t := newTable(a.e.stdout, "ADDRESS", "ROLE", "RESULT", "CODE")
 	for _, en := range entries {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -15,38 +14,6 @@ import (
 
 	"github.com/grafana-invites/grafana-invites/fakegrafana"
 )
-
-// reachable is a listener's address as a client can dial it: a wildcard host (0.0.0.0,
-// ::) listens on every interface but is no address to connect to, so the IPv4 loopback
-// stands in (Go's wildcard listeners take IPv4 too).
-func reachable(a net.Addr) string {
-	host, port, err := net.SplitHostPort(a.String())
-	if err != nil {
-		return a.String()
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
-		host = "127.0.0.1"
-	}
-	return net.JoinHostPort(host, port)
-}
-
-// listenFake serves a fake Grafana on addr and returns its root URL, the fake and a stop
-// function.
-func listenFake(ctx context.Context, addr string, opts ...fakegrafana.Option) (string, *fakegrafana.Server, func(context.Context) error, error) {
-	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
-	if err != nil {
-		return "", nil, nil, err
-	}
-	root := "http://" + reachable(ln.Addr()) + "/"
-	fake, err := fakegrafana.New(append([]fakegrafana.Option{fakegrafana.WithRootURL(root)}, opts...)...)
-	if err != nil {
-		_ = ln.Close()
-		return "", nil, nil, err
-	}
-	srv := &http.Server{Handler: fake, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	return root, fake, srv.Shutdown, nil
-}
 
 // fakeSettings is what serve-fake --json prints: how to reach the fake and sign in.
 type fakeSettings struct {
@@ -115,10 +82,24 @@ func faultCompletions(_ *cobra.Command, _ []string, typed string) ([]cobra.Compl
 	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 }
 
-func newServeFakeCmd(a *app) *cobra.Command {
-	var addr, version, seedFile string
-	var smtp, loginDisabled, asJSON bool
-	var latency time.Duration
+// serveFakeOptions are serve-fake's flags.
+type serveFakeOptions struct {
+	app *app
+	// Addr is where to listen; Version the Grafana release to behave as; SeedFile a seed to
+	// add.
+	Addr, Version, SeedFile string
+	SMTP, LoginDisabled     bool
+	// JSON prints the settings as one JSON line.
+	JSON    bool
+	Latency time.Duration
+	// Faults are the --fault flags, parsed.
+	Faults []injectedFault
+}
+
+// newServeFakeCmd builds serve-fake; runF, when not nil, is called with the parsed options
+// instead of runServeFake (tests check the flags so).
+func newServeFakeCmd(a *app, runF func(context.Context, *serveFakeOptions) error) *cobra.Command {
+	opts := &serveFakeOptions{app: a}
 	var faults []string
 	cmd := &cobra.Command{
 		Use:   "serve-fake [flags]",
@@ -139,13 +120,13 @@ call as a distant Grafana would, and --fault OP:STATUS[:TIMES] answers the next 
 		Args: noArgs,
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&addr, "addr", "127.0.0.1:3000", "address to listen on (port 0 picks a free one)")
-	fs.BoolVar(&smtp, "smtp", true, "behave as a Grafana with SMTP configured")
-	fs.BoolVar(&loginDisabled, "login-disabled", false, "behave as a Grafana whose login form is disabled")
-	fs.StringVar(&version, "grafana-version", fakegrafana.DefaultGrafanaVersion, "behave as this Grafana release, e.g. 11.2.0 (9.0.0 and later)")
-	fs.StringVar(&seedFile, "seed", "", "a JSON file of orgs, users and tokens to add to the default seed (docs/conformance.md)")
-	fs.BoolVar(&asJSON, "json", false, "print the URL and credentials as one JSON line, and nothing else on stdout")
-	fs.DurationVar(&latency, "latency", 0, "delay every call by this long, e.g. 20ms")
+	fs.StringVar(&opts.Addr, "addr", "127.0.0.1:3000", "address to listen on (port 0 picks a free one)")
+	fs.BoolVar(&opts.SMTP, "smtp", true, "behave as a Grafana with SMTP configured")
+	fs.BoolVar(&opts.LoginDisabled, "login-disabled", false, "behave as a Grafana whose login form is disabled")
+	fs.StringVar(&opts.Version, "grafana-version", fakegrafana.DefaultGrafanaVersion, "behave as this Grafana release, e.g. 11.2.0 (9.0.0 and later)")
+	fs.StringVar(&opts.SeedFile, "seed", "", "a JSON file of orgs, users and tokens to add to the default seed (docs/conformance.md)")
+	fs.BoolVar(&opts.JSON, "json", false, "print the URL and credentials as one JSON line, and nothing else on stdout")
+	fs.DurationVar(&opts.Latency, "latency", 0, "delay every call by this long, e.g. 20ms")
 	fs.StringArrayVar(&faults, "fault", nil, "OP:STATUS[:TIMES]: answer the next TIMES calls (default 1) of OP with STATUS (repeatable)")
 	_ = cmd.RegisterFlagCompletionFunc("latency", fixedCompletions("5ms", "20ms", "100ms"))
 	_ = cmd.RegisterFlagCompletionFunc("fault", faultCompletions)
@@ -153,60 +134,69 @@ call as a distant Grafana would, and --fault OP:STATUS[:TIMES] answers the next 
 	_ = cmd.RegisterFlagCompletionFunc("grafana-version", fixedCompletions("9.5.0", "10.4.0", "11.2.0", "11.6.0", "12.4.0", fakegrafana.DefaultGrafanaVersion))
 	_ = cmd.MarkFlagFilename("seed", "json")
 	cmd.RunE = a.runE(func(ctx context.Context, _ *cobra.Command, _ []string) error {
-		injected, err := parseFaults(faults)
+		var err error
+		if opts.Faults, err = parseFaults(faults); err != nil {
+			return err
+		}
+		if opts.Latency < 0 {
+			return usagef("--latency %v: want zero or more", opts.Latency)
+		}
+		if runF != nil {
+			return runF(ctx, opts)
+		}
+		return runServeFake(ctx, opts)
+	})
+	return cmd
+}
+
+// runServeFake serves the fake until Ctrl-C or SIGTERM.
+func runServeFake(ctx context.Context, o *serveFakeOptions) error {
+	a := o.app
+	opts := []fakegrafana.Option{fakegrafana.WithSMTP(o.SMTP), fakegrafana.WithLoginFormDisabled(o.LoginDisabled),
+		fakegrafana.WithGrafanaVersion(o.Version), fakegrafana.WithLatency(o.Latency)}
+	if o.SeedFile != "" {
+		data, err := a.e.readFile(o.SeedFile)
+		if err != nil {
+			return usagef("serve-fake: --seed: %v", err)
+		}
+		opts = append(opts, fakegrafana.WithSeed(data))
+	}
+	if _, err := fakegrafana.New(opts...); err != nil {
+		return usagef("serve-fake: %v", strings.TrimPrefix(err.Error(), "fakegrafana: "))
+	}
+	root, fake, stop, err := listenFake(ctx, o.Addr, opts...)
+	if err != nil {
+		return usagef("serve-fake: cannot listen on %s: %v", o.Addr, err)
+	}
+	for _, f := range o.Faults {
+		fake.Inject(f.op, f.fault)
+	}
+	w := a.e.stdout
+	if o.JSON {
+		err := writeCompactJSON(w, fakeSettings{URL: root, Token: fakegrafana.DefaultAdminToken, User: "admin", Password: "admin",
+			OrgID: 1, GrafanaVersion: o.Version})
 		if err != nil {
 			return err
 		}
-		if latency < 0 {
-			return usagef("--latency %v: want zero or more", latency)
-		}
-		opts := []fakegrafana.Option{fakegrafana.WithSMTP(smtp), fakegrafana.WithLoginFormDisabled(loginDisabled),
-			fakegrafana.WithGrafanaVersion(version), fakegrafana.WithLatency(latency)}
-		if seedFile != "" {
-			data, err := a.e.readFile(seedFile)
-			if err != nil {
-				return usagef("serve-fake: --seed: %v", err)
-			}
-			opts = append(opts, fakegrafana.WithSeed(data))
-		}
-		if _, err := fakegrafana.New(opts...); err != nil {
-			return usagef("serve-fake: %v", strings.TrimPrefix(err.Error(), "fakegrafana: "))
-		}
-		root, fake, stop, err := listenFake(ctx, addr, opts...)
-		if err != nil {
-			return usagef("serve-fake: cannot listen on %s: %v", addr, err)
-		}
-		for _, f := range injected {
-			fake.Inject(f.op, f.fault)
-		}
-		w := a.e.stdout
-		if asJSON {
-			err := writeCompactJSON(w, fakeSettings{URL: root, Token: fakegrafana.DefaultAdminToken, User: "admin", Password: "admin",
-				OrgID: 1, GrafanaVersion: version})
-			if err != nil {
-				return err
-			}
-		} else {
-			fmt.Fprintf(w, "fake Grafana %s listening on %s\n", version, root)
-			fmt.Fprintf(w, "GRAFANA_URL=%s\n", root)
-			fmt.Fprintf(w, "GRAFANA_TOKEN=%s\n", fakegrafana.DefaultAdminToken)
-			fmt.Fprintln(w, "basic auth: admin / admin (server admin); org 1 \"Main Org.\"")
-			fmt.Fprintln(w, "stop with Ctrl-C")
-		}
-		select {
-		case <-a.e.interrupt:
-		case <-ctx.Done():
-		}
-		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		if err := stop(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			return fmt.Errorf("serve-fake: shutdown: %w", err)
-		}
-		if asJSON {
-			w = a.e.stderr // stdout holds the one JSON line
-		}
-		fmt.Fprintln(w, "stopped")
-		return nil
-	})
-	return cmd
+	} else {
+		fmt.Fprintf(w, "fake Grafana %s listening on %s\n", o.Version, root)
+		fmt.Fprintf(w, "GRAFANA_URL=%s\n", root)
+		fmt.Fprintf(w, "GRAFANA_TOKEN=%s\n", fakegrafana.DefaultAdminToken)
+		fmt.Fprintln(w, "basic auth: admin / admin (server admin); org 1 \"Main Org.\"")
+		fmt.Fprintln(w, "stop with Ctrl-C")
+	}
+	select {
+	case <-a.e.interrupt:
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := stop(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve-fake: shutdown: %w", err)
+	}
+	if o.JSON {
+		w = a.e.stderr // stdout holds the one JSON line
+	}
+	fmt.Fprintln(w, "stopped")
+	return nil
 }

@@ -14,10 +14,27 @@ import (
 	"github.com/grafana-invites/grafana-invites/api"
 )
 
-func newSyncCmd(a *app) *cobra.Command {
-	var dryRun, prune, replace, sendEmail, yes bool
-	var concurrency int
-	var planOut, planIn string
+// syncOptions are sync's flags and argument.
+type syncOptions struct {
+	app  *app
+	conn *conn
+	out  *output
+	// File is the CSV file (- for standard input); empty with PlanIn.
+	File string
+	// PlanIn is the saved plan to apply (--plan); PlanOut where a dry run saves its plan.
+	PlanIn, PlanOut string
+	// Options are the file's run options: --prune, --replace-role, --send-email.
+	Options planOptions
+	DryRun  bool
+	dryRunFlags
+	Yes         bool
+	Concurrency int
+}
+
+// newSyncCmd builds sync; runF, when not nil, is called with the parsed options instead of
+// runSync (tests check the flags so).
+func newSyncCmd(a *app, runF func(context.Context, *syncOptions) error) *cobra.Command {
+	opts := &syncOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "sync FILE|--plan PLAN [flags]",
 		Short: "Make pending invites match a CSV file (email, role, name)",
@@ -61,141 +78,130 @@ exits 130; a second Ctrl-C cuts the requests short.`,
 			return []cobra.Completion{"csv"}, cobra.ShellCompDirectiveFilterFileExt
 		},
 	}
-	cn := addConnFlags(cmd)
-	out := addOutputFlag(cmd)
+	opts.conn = addConnFlags(cmd)
+	opts.out = addOutputFlag(cmd)
 	fs := cmd.Flags()
-	fs.BoolVar(&dryRun, "dry-run", false, "print the plan, change nothing")
-	fs.BoolVar(&prune, "prune", false, "revoke pending invites of addresses absent from the file")
-	fs.BoolVar(&replace, "replace-role", false, "replace pending invites whose role differs from the file's")
-	fs.BoolVar(&sendEmail, "send-email", false, "have Grafana email new invitations")
-	fs.BoolVarP(&yes, "yes", "y", false, "revoke without asking")
-	fs.IntVar(&concurrency, "concurrency", 4, "requests in flight at once (1–64)")
-	fs.StringVar(&planOut, "plan-out", "", "with --dry-run, save the plan to this file (mode 0600: it holds codes)")
-	fs.StringVar(&planIn, "plan", "", "apply the plan saved in this file, refused if the pending invites changed since")
+	fs.BoolVar(&opts.DryRun, "dry-run", false, "print the plan, change nothing")
+	addDryRunFlags(cmd, &opts.dryRunFlags)
+	fs.BoolVar(&opts.Options.Prune, "prune", false, "revoke pending invites of addresses absent from the file")
+	fs.BoolVar(&opts.Options.ReplaceRole, "replace-role", false, "replace pending invites whose role differs from the file's")
+	fs.BoolVar(&opts.Options.SendEmail, "send-email", false, "have Grafana email new invitations")
+	fs.BoolVarP(&opts.Yes, "yes", "y", false, "revoke without asking")
+	addConcurrencyFlag(cmd, &opts.Concurrency, "requests in flight at once")
+	fs.StringVar(&opts.PlanOut, "plan-out", "", "with --dry-run, save the plan to this file (mode 0600: it holds codes)")
+	fs.StringVar(&opts.PlanIn, "plan", "", "apply the plan saved in this file, refused if the pending invites changed since")
 	_ = cmd.MarkFlagFilename("plan-out", "json")
 	_ = cmd.MarkFlagFilename("plan", "json")
-	_ = cmd.RegisterFlagCompletionFunc("concurrency", fixedCompletions("1", "4", "16", "64"))
 	cmd.RunE = a.runE(func(ctx context.Context, cmd *cobra.Command, args []string) error {
-		if err := out.check(); err != nil {
+		if err := opts.out.check(); err != nil {
 			return err
 		}
-		if concurrency < 1 || concurrency > 64 {
-			return usagef("--concurrency %d: want 1 to 64", concurrency)
+		if err := checkConcurrency(opts.Concurrency); err != nil {
+			return err
 		}
-		var rows []row
-		opts := planOptions{Prune: prune, ReplaceRole: replace, SendEmail: sendEmail}
-		var saved *savedPlan
+		if err := opts.check(opts.DryRun); err != nil {
+			return err
+		}
 		switch {
-		case planIn != "":
+		case opts.PlanIn != "":
 			for _, f := range []string{"dry-run", "plan-out", "prune", "replace-role", "send-email"} {
 				if cmd.Flags().Changed(f) {
 					return usagef("--plan applies a saved plan as it was made: --%s belongs to the run that made it", f)
 				}
 			}
-			var err error
-			if saved, err = readPlanFile(a.e, planIn); err != nil {
-				return err
-			}
-			if rows, err = saved.rows(); err != nil {
-				return err
-			}
-			opts, sendEmail = saved.Options, saved.Options.SendEmail
+		case opts.PlanOut != "" && !opts.DryRun:
+			return usagef("--plan-out saves the plan of a dry run: add --dry-run")
 		default:
-			if planOut != "" && !dryRun {
-				return usagef("--plan-out saves the plan of a dry run: add --dry-run")
-			}
-			var err error
-			if rows, err = a.readSyncFile(args[0]); err != nil {
-				return err
-			}
+			opts.File = args[0]
 		}
-		c, err := cn.client(a)
-		if err != nil {
-			return err
+		if runF != nil {
+			return runF(ctx, opts)
 		}
-		if saved != nil {
-			if err := checkGrafana(c, saved); err != nil {
-				return err
-			}
-		}
-		planCtx, cancel := untilInterrupt(ctx, a.e.interrupt)
-		defer cancel()
-		plans, err := planOrgs(planCtx, c, rows, opts.api())
-		if err == nil && saved != nil {
-			err = checkFresh(saved, plans)
-		}
-		if err != nil {
-			return interrupted(planCtx, err)
-		}
-		if dryRun {
-			if planOut != "" {
-				if err := writePlanFile(planOut, newSavedPlan(c, plans, rows, opts, a.e.now())); err != nil {
-					return err
-				}
-				a.note("plan saved to %s; apply it with: grafana-invites sync --plan %s", planOut, planOut)
-			}
-			return a.printPlans(out, plans)
-		}
-		if n := revokes(plans); n > 0 {
-			err := a.confirm(yes, fmt.Sprintf("this sync revokes %d pending invites", n), func() {
-				var gone []entry
-				for _, en := range plansEntries(plans) {
-					if en.Action == string(api.ActionRevoke) || en.Action == string(api.ActionReplace) {
-						gone = append(gone, en)
-					}
-				}
-				writeEntryTable(a.e.stderr, gone, true)
-			}, fmt.Sprintf("Revoke %d pending invites (their links stop working)?", n))
-			if err != nil {
-				return err
-			}
-		}
-		var entries []entry
-		var fails []failure
-		var runErrs []error
-		for _, op := range plans {
-			label := "sync"
-			if op.org != 0 {
-				label = "org " + strconv.FormatInt(op.org, 10)
-			}
-			es, fs, err := a.applyPlan(ctx, op.client, label, op.plan, concurrency)
-			for i := range es {
-				es[i].OrgID = op.org
-			}
-			entries, fails = append(entries, es...), append(fails, fs...)
-			if err != nil {
-				runErrs = append(runErrs, inOrg(op.org, err))
-			}
-		}
-		return a.finishRun(out, entries, fails, errors.Join(runErrs...))
+		return runSync(ctx, opts)
 	})
 	return cmd
 }
 
-// finishRun prints what a run of sync or renew did: the entries, the failures grouped,
-// then the summary last; an interrupted run exits 130.
-func (a *app) finishRun(out *output, entries []entry, fails []failure, runErr error) error {
-	shown := entries
-	if out.format == formatTable {
-		shown = nil
-		for _, en := range entries {
-			if en.Result != string(api.OutcomeAlreadyInvited) && en.Result != string(api.OutcomeStale) {
-				shown = append(shown, en)
-			}
+// runSync plans each organisation of the file (or takes the saved plan), then prints the
+// plans (dry run) or applies them, asking before revoking.
+func runSync(ctx context.Context, opts *syncOptions) error {
+	a := opts.app
+	var rows []row
+	var saved *savedPlan
+	var err error
+	if opts.PlanIn != "" {
+		if saved, err = readPlanFile(a.e, opts.PlanIn); err != nil {
+			return err
 		}
+		if rows, err = saved.rows(); err != nil {
+			return err
+		}
+		opts.Options = saved.Options
+	} else if rows, err = a.readSyncFile(opts.File); err != nil {
+		return err
 	}
-	if len(shown) > 0 || out.format != formatTable {
-		if err := a.printEntries(out, shown, false); err != nil {
+	c, err := opts.conn.client(a)
+	if err != nil {
+		return err
+	}
+	if saved != nil {
+		if err := checkGrafana(c, saved); err != nil {
 			return err
 		}
 	}
-	if out.format == formatTable && !a.quiet {
-		if len(shown) > 0 {
-			fmt.Fprintln(a.e.stdout)
-		}
-		writeSummaries(a.e.stdout, entries)
+	planCtx, cancel := untilInterrupt(ctx, a.e.interrupt)
+	defer cancel()
+	plans, err := planOrgs(planCtx, c, rows, opts.Options.api())
+	if err == nil && saved != nil {
+		err = checkFresh(saved, plans)
 	}
-	return a.endRun(entries, fails, runErr, "actions")
+	if err != nil {
+		return interrupted(planCtx, err)
+	}
+	if opts.DryRun {
+		if opts.PlanOut != "" {
+			if err := writePlanFile(opts.PlanOut, newSavedPlan(c, plans, rows, opts.Options, a.e.now())); err != nil {
+				return err
+			}
+			a.note("plan saved to %s; apply it with: grafana-invites sync --plan %s", opts.PlanOut, opts.PlanOut)
+		}
+		if err := a.printPlans(opts.out, plans, opts.ShowUnchanged); err != nil {
+			return err
+		}
+		return dryRunEnd(opts.DetailedExitcode, changes(plans))
+	}
+	if n := revokes(plans); n > 0 {
+		err := a.confirm(opts.Yes, fmt.Sprintf("this sync revokes %d pending invites", n), func() {
+			var gone []entry
+			for _, en := range plansEntries(plans) {
+				if en.Action == string(api.ActionRevoke) || en.Action == string(api.ActionReplace) {
+					gone = append(gone, en)
+				}
+			}
+			writeEntryTable(a.e.stderr, gone, true)
+		}, fmt.Sprintf("Revoke %d pending invites (their links stop working)?", n))
+		if err != nil {
+			return err
+		}
+	}
+	var entries []entry
+	var fails []failure
+	var runErrs []error
+	for _, op := range plans {
+		label := "sync"
+		if op.org != 0 {
+			label = "org " + strconv.FormatInt(op.org, 10)
+		}
+		es, fs, err := a.applyPlan(ctx, op.client, label, op.plan, opts.Concurrency)
+		for i := range es {
+			es[i].OrgID = op.org
+		}
+		entries, fails = append(entries, es...), append(fails, fs...)
+		if err != nil {
+			runErrs = append(runErrs, inOrg(op.org, err))
+		}
+	}
+	return a.finishRun(opts.out, entries, fails, errors.Join(runErrs...))
 }
 
 // readSyncFile reads and checks a sync file (- for standard input), printing its warnings.
@@ -295,9 +301,19 @@ func plansEntries(plans []orgPlan) []entry {
 	return out
 }
 
-// printPlans writes a dry run's plans, then (in a table) what each comes to.
-func (a *app) printPlans(out *output, plans []orgPlan) error {
-	if err := a.printEntries(out, plansEntries(plans), true); err != nil || out.format != formatTable || a.quiet {
+// changes counts the actions of the plans.
+func changes(plans []orgPlan) int {
+	n := 0
+	for _, op := range plans {
+		n += op.plan.Changes()
+	}
+	return n
+}
+
+// printPlans writes a dry run's plans (their changes; everything with showUnchanged), then
+// (in a table) what each comes to.
+func (a *app) printPlans(out *output, plans []orgPlan, showUnchanged bool) error {
+	if err := a.printEntries(out, dryRunShows(plansEntries(plans), showUnchanged)); err != nil || out.format != formatTable || a.quiet {
 		return err
 	}
 	w := a.e.stdout

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"runtime/debug"
 	"strings"
@@ -20,9 +21,20 @@ type buildVersion struct {
 	Version string `json:"version"`
 	// Library is the version of the grafana-invites library built in.
 	Library  string `json:"library"`
-	Revision string `json:"revision,omitempty"`
-	Modified bool   `json:"modified,omitempty"`
-	Go       string `json:"go,omitempty"`
+	Revision string `json:"revision"`
+	Modified bool   `json:"modified"`
+	Go       string `json:"go"`
+}
+
+// MarshalJSON writes every key, null for what the build info did not say.
+func (v buildVersion) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Version  string  `json:"version"`
+		Library  string  `json:"library"`
+		Revision *string `json:"revision"`
+		Modified bool    `json:"modified"`
+		Go       *string `json:"go"`
+	}{v.Version, v.Library, nullString(v.Revision), v.Modified, nullString(v.Go)})
 }
 
 // readBuildVersion reads the module version (or the release's, when set), the VCS revision
@@ -80,26 +92,43 @@ func (v buildVersion) line() string {
 // moduleVersion is this binary's version, for the User-Agent.
 func moduleVersion() string { return readBuildVersion(debug.ReadBuildInfo()).Version }
 
-func newVersionCmd(a *app) *cobra.Command {
+// versionOptions are version's flags.
+type versionOptions struct {
+	app *app
+	// Format is table (one line) or json.
+	Format string
+}
+
+// newVersionCmd builds version; runF, when not nil, is called with the parsed options
+// instead of runVersion (tests check the flags so).
+func newVersionCmd(a *app, runF func(context.Context, *versionOptions) error) *cobra.Command {
+	opts := &versionOptions{app: a}
 	cmd := &cobra.Command{
 		Use:     "version",
 		Short:   "Print the version, VCS revision and Go version of this build",
 		Example: "  grafana-invites version\n  grafana-invites version -o json",
 		Args:    noArgs,
 	}
-	var format string
-	cmd.Flags().StringVarP(&format, "output", "o", formatTable, "output format: table (one line) or json")
+	cmd.Flags().StringVarP(&opts.Format, "output", "o", formatTable, "output format: table (one line) or json")
 	_ = cmd.RegisterFlagCompletionFunc("output", fixedCompletions(formatTable, formatJSON))
-	cmd.RunE = a.runE(func(context.Context, *cobra.Command, []string) error {
-		v := readBuildVersion(debug.ReadBuildInfo())
-		switch format {
-		case formatJSON:
-			return writeJSON(a.e.stdout, v)
-		case formatTable:
-			fmt.Fprintln(a.e.stdout, v.line())
-			return nil
+	cmd.RunE = a.runE(func(ctx context.Context, _ *cobra.Command, _ []string) error {
+		if opts.Format != formatTable && opts.Format != formatJSON {
+			return usagef("--output %q: want table or json", opts.Format)
 		}
-		return usagef("--output %q: want table or json", format)
+		if runF != nil {
+			return runF(ctx, opts)
+		}
+		return runVersion(opts)
 	})
 	return cmd
+}
+
+// runVersion prints this build's version.
+func runVersion(opts *versionOptions) error {
+	v := readBuildVersion(debug.ReadBuildInfo())
+	if opts.Format == formatJSON {
+		return writeJSON(opts.app.e.stdout, v)
+	}
+	fmt.Fprintln(opts.app.e.stdout, v.line())
+	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	neturl "net/url"
 	"strconv"
 	"strings"
 
@@ -96,12 +97,12 @@ type source struct {
 // on a terminal.
 func (c *conn) client(a *app) (*api.Client, error) {
 	e := a.e
-	url := firstNonEmpty(c.url, e.getenv("GRAFANA_URL"))
-	if url == "" {
-		return nil, usagef("no Grafana URL: set --url or GRAFANA_URL (Grafana's root URL, e.g. https://grafana.example.com/)")
+	url, err := resolve(e, nil, source{name: "--url", value: c.url, flag: true}, source{name: "GRAFANA_URL", value: e.getenv("GRAFANA_URL")})
+	if err != nil {
+		return nil, err
 	}
-	if !strings.Contains(url, "://") && !strings.HasPrefix(url, "/") {
-		return nil, usagef("the Grafana URL %q has no scheme: add http:// or https://, e.g. https://%s", url, strings.TrimLeft(url, "/"))
+	if err := checkURL(url); err != nil {
+		return nil, err
 	}
 	timeout, err := parseDuration("--timeout", c.timeout, "s")
 	if err != nil {
@@ -162,11 +163,39 @@ func (c *conn) client(a *app) (*api.Client, error) {
 		}
 		opts = append(opts, api.WithOrgID(id))
 	}
-	cl, err := api.New(url, opts...)
+	cl, err := api.New(url.value, opts...)
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
 	return cl, nil
+}
+
+// checkURL refuses, in the CLI's words and naming where it came from, a Grafana URL that is
+// missing or that api.New would refuse for a reason the user can mend: no scheme, another
+// scheme than http(s), credentials in it (never repeated: they are secrets), a query or a
+// fragment.
+func checkURL(url setting) error {
+	if url.value == "" {
+		return usagef("no Grafana URL: set --url or GRAFANA_URL (Grafana's root URL, e.g. https://grafana.example.com/)")
+	}
+	if !strings.Contains(url.value, "://") {
+		return usagef("the Grafana URL %q (%s) has no scheme: add http:// or https://, e.g. https://%s", url.value, url.from, strings.TrimLeft(url.value, "/"))
+	}
+	u, err := neturl.Parse(url.value)
+	if err != nil {
+		return nil // api.New says what is wrong, without repeating what may be a secret
+	}
+	switch {
+	case u.User != nil:
+		u.User = nil
+		return usagef("the Grafana URL (%s) holds credentials before its host: give it as %s, and the credentials with --token-file or GRAFANA_TOKEN, or --user with --password-file or GRAFANA_PASSWORD", url.from, u.String())
+	case u.Scheme != "http" && u.Scheme != "https":
+		return usagef("the Grafana URL %q (%s) has the scheme %q: want http:// or https://", url.value, url.from, u.Scheme)
+	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
+		u.RawQuery, u.Fragment, u.ForceQuery = "", "", false
+		return usagef("the Grafana URL (%s) has a query or fragment: give Grafana's root URL alone: %s", url.from, u.String())
+	}
+	return nil
 }
 
 // readSecretFile reads a token or password file, trimmed by trim.

@@ -116,7 +116,7 @@ func readDesired(data []byte) (desired []row, warnings []string, err error) {
 		}
 		role, err := api.ParseRole(roleText)
 		if err != nil {
-			probs = append(probs, fmt.Sprintf("line %d: role %q of %s is not a role; want None, Viewer, Editor or Admin", line, roleText, email))
+			probs = append(probs, fmt.Sprintf("line %d: role %q of %s is not a role; want %s", line, roleText, email, roleChoices()))
 			continue
 		}
 		var org int64

@@ -7,8 +7,10 @@
 //	grafana-invites <command> [flags] [arguments]
 //
 // Run "grafana-invites help" for the commands and "grafana-invites help <command>" for a
-// command's flags and examples. Exit status: 0 success, 1 a Grafana or network error, 2 a
-// usage or input error (a change refused for want of --yes included), 130 interrupted.
+// command's flags and examples. Exit status: 0 done as asked, 1 a Grafana or network error,
+// 2 a usage or input error (a change refused for want of --yes included), 3 some address not
+// brought to the state asked for, 4 a dry run with --detailed-exitcode that would change
+// something, 130 interrupted.
 //
 // It is its own module, so that it may use cobra, x/term and a progress bar while the
 // library's go.mod keeps requiring nothing but oapi-codegen's runtime (and testify).
@@ -30,6 +32,11 @@ const (
 	exitOK    = 0
 	exitError = 1 // Grafana or network error
 	exitUsage = 2 // usage or input error, or a change not confirmed
+	// exitShortfall: done, but some address was not brought to the state asked for (a
+	// pending invite with another role kept, an email Grafana could not send).
+	exitShortfall = 3
+	// exitChanges: a dry run with --detailed-exitcode would change something.
+	exitChanges = 4
 	// exitInterrupted is the shell's status for a command ended by Ctrl-C (128 + SIGINT).
 	exitInterrupted = 130
 )

@@ -42,28 +42,97 @@ func (o *output) check() error {
 	return usagef("--output %q: want table, json or csv", o.format)
 }
 
-// entry is one line of what invite, revoke, renew and sync (plan and run) print, in
-// Grafana's camelCase in JSON and CSV alike. Codes are full in JSON and CSV, shortened
-// in tables.
+// entry is one line of what invite, revoke, renew and sync (dry runs and runs) print. In
+// JSON every key is present, null for nothing (see entryJSON); CSV leaves such cells
+// empty. Codes are full in JSON and CSV, shortened in tables.
 type entry struct {
-	// OrgID is the organisation of a sync file's org column; 0 (omitted) for the one the
+	// OrgID is the organisation of a sync file's org column; 0 (null) for the one the
 	// connection names.
-	OrgID   int64  `json:"orgId,omitempty"`
-	Address string `json:"address"`
-	Role    string `json:"role,omitempty"`
-	// Action is what a plan (sync --dry-run) would do; Result what a run did.
-	Action  string `json:"action,omitempty"`
-	Result  string `json:"result,omitempty"`
-	Code    string `json:"code,omitempty"`
-	OldCode string `json:"oldCode,omitempty"`
-	URL     string `json:"url,omitempty"`
-	UserID  int64  `json:"userId,omitempty"`
-	Note    string `json:"note,omitempty"`
-	Error   string `json:"error,omitempty"`
+	OrgID   int64
+	Address string
+	Role    string
+	// Action is what a dry run would do (an api.ActionKind, or actionNone); Result what a
+	// run did (an api.Outcome) or, for a dry run's actionNone, what a run would report.
+	Action  string
+	Result  string
+	Code    string
+	OldCode string
+	URL     string
+	UserID  int64
+	// EmailSent is whether Grafana emailed a new invite (nil: no invite was made).
+	EmailSent *bool
+	// Note is for people; scripts read Action, Result and EmailSent.
+	Note  string
+	Error string
+	// shortfall says why the address was not brought to the state asked for (a role
+	// mismatch kept, an email not sent): the run exits 3. Not printed.
+	shortfall string
+}
+
+// entryJSON is an entry as JSON: every key present, in Grafana's camelCase, null for
+// nothing. docs/cli-output.schema.json describes it.
+type entryJSON struct {
+	OrgID     *int64  `json:"orgId"`
+	Address   string  `json:"address"`
+	Role      *string `json:"role"`
+	Action    *string `json:"action"`
+	Result    *string `json:"result"`
+	Code      *string `json:"code"`
+	OldCode   *string `json:"oldCode"`
+	URL       *string `json:"url"`
+	UserID    *int64  `json:"userId"`
+	EmailSent *bool   `json:"emailSent"`
+	Note      *string `json:"note"`
+	Error     *string `json:"error"`
+}
+
+// MarshalJSON writes the entry with every key, null for nothing.
+func (en entry) MarshalJSON() ([]byte, error) {
+	return json.Marshal(entryJSON{
+		OrgID: nullID(en.OrgID), Address: en.Address, Role: nullString(en.Role), Action: nullString(en.Action),
+		Result: nullString(en.Result), Code: nullString(en.Code), OldCode: nullString(en.OldCode), URL: nullString(en.URL),
+		UserID: nullID(en.UserID), EmailSent: en.EmailSent, Note: nullString(en.Note), Error: nullString(en.Error),
+	})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes (a saved plan's entries).
+func (en *entry) UnmarshalJSON(data []byte) error {
+	var j entryJSON
+	if err := json.Unmarshal(data, &j); err != nil {
+		return err
+	}
+	*en = entry{OrgID: deref(j.OrgID), Address: j.Address, Role: deref(j.Role), Action: deref(j.Action), Result: deref(j.Result),
+		Code: deref(j.Code), OldCode: deref(j.OldCode), URL: deref(j.URL), UserID: deref(j.UserID), EmailSent: j.EmailSent,
+		Note: deref(j.Note), Error: deref(j.Error)}
+	return nil
+}
+
+// nullString is s, or nil (JSON null) when empty.
+func nullString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// nullID is id, or nil (JSON null) when unset (0).
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
 }
 
 // entryColumns are entry's JSON keys in order: the CSV header.
-var entryColumns = []string{"orgId", "address", "role", "action", "result", "code", "oldCode", "url", "userId", "note", "error"}
+var entryColumns = []string{"orgId", "address", "role", "action", "result", "code", "oldCode", "url", "userId", "emailSent", "note", "error"}
 
 func (en entry) field(key string) string {
 	switch key {
@@ -85,6 +154,11 @@ func (en entry) field(key string) string {
 		return en.URL
 	case "userId":
 		return optionalID(en.UserID)
+	case "emailSent":
+		if en.EmailSent == nil {
+			return ""
+		}
+		return strconv.FormatBool(*en.EmailSent)
 	case "note":
 		return en.Note
 	case "error":
@@ -93,7 +167,7 @@ func (en entry) field(key string) string {
 	panic("entry has no field " + key)
 }
 
-// optionalID writes an id for CSV, empty when unset (0), as JSON omits it.
+// optionalID writes an id for CSV, empty when unset (0), as JSON writes null.
 func optionalID(id int64) string {
 	if id == 0 {
 		return ""
@@ -102,13 +176,15 @@ func optionalID(id int64) string {
 }
 
 // entriesDoc is the JSON document of a command that prints entries: whether it was a dry
-// run, the count of each action or result (also per organisation, when entries name one),
+// run, the count of each action (dry run) or result (also per organisation, when entries
+// name one), how many unchanged entries a dry run left out (--show-unchanged lists them),
 // and the entries.
 type entriesDoc struct {
-	DryRun       bool                      `json:"dryRun"`
-	Summary      map[string]int            `json:"summary"`
-	SummaryByOrg map[string]map[string]int `json:"summaryByOrg,omitempty"`
-	Entries      []entry                   `json:"entries"`
+	DryRun          bool                      `json:"dryRun"`
+	Summary         map[string]int            `json:"summary"`
+	SummaryByOrg    map[string]map[string]int `json:"summaryByOrg"`
+	UnchangedHidden int                       `json:"unchangedHidden"`
+	Entries         []entry                   `json:"entries"`
 }
 
 // counts tallies the entries by action (dry run) or result.
@@ -130,14 +206,56 @@ func shown(en entry) string {
 	return api.Outcome(en.Result).Label()
 }
 
+// printed is what a command prints of its entries: a dry run's changes (all of them with
+// --show-unchanged) and how many it leaves out.
+type printed struct {
+	entries []entry
+	dryRun  bool
+	// all are the entries the summaries count; hidden how many of them entries leaves out.
+	all    []entry
+	hidden int
+}
+
+// dryRunShows keeps a dry run's entries that change something, and those a run would
+// leave short of what was asked (a pending invite with another role, kept), unless
+// showUnchanged keeps them all.
+func dryRunShows(entries []entry, showUnchanged bool) printed {
+	p := printed{entries: entries, dryRun: true, all: entries}
+	if !showUnchanged {
+		p.entries = nil
+		for _, en := range entries {
+			if en.Action != actionNone || en.Result == string(api.OutcomeRoleMismatch) {
+				p.entries = append(p.entries, en)
+			}
+		}
+		p.hidden = len(entries) - len(p.entries)
+	}
+	return p
+}
+
+// runShows is a run's entries, all shown.
+func runShows(entries []entry) printed { return printed{entries: entries, all: entries} }
+
+// changesOf keeps the entries of a plan that change something.
+func changesOf(entries []entry) []entry {
+	var out []entry
+	for _, en := range entries {
+		if en.Action != actionNone {
+			out = append(out, en)
+		}
+	}
+	return out
+}
+
 // writeEntries writes entries as JSON or CSV (the CSV keeps the columns some entry uses).
-func writeEntries(w io.Writer, format string, dryRun bool, entries []entry) error {
+func writeEntries(w io.Writer, format string, p printed) error {
+	entries := p.entries
 	if entries == nil {
 		entries = []entry{}
 	}
 	if format == formatJSON {
-		doc := entriesDoc{DryRun: dryRun, Summary: counts(entries), Entries: entries}
-		if byOrg := byOrg(entries); len(byOrg) > 1 || (len(byOrg) == 1 && entries[0].OrgID != 0) {
+		doc := entriesDoc{DryRun: p.dryRun, Summary: counts(p.all), UnchangedHidden: p.hidden, Entries: entries}
+		if byOrg := byOrg(p.all); len(byOrg) > 1 || (len(byOrg) == 1 && p.all[0].OrgID != 0) {
 			doc.SummaryByOrg = map[string]map[string]int{}
 			for _, g := range byOrg {
 				doc.SummaryByOrg[orgLabel(g[0].OrgID)] = counts(g)
@@ -165,15 +283,24 @@ func writeEntries(w io.Writer, format string, dryRun bool, entries []entry) erro
 	return writeCSV(w, cols, rows)
 }
 
-// printEntries writes entries in the chosen format; a table (writeEntryTable) is followed by
-// the links to hand over (not with -q).
-func (a *app) printEntries(out *output, entries []entry, dryRun bool) error {
+// printEntries writes entries in the chosen format; a table (writeEntryTable) is followed,
+// in a dry run, by how many unchanged entries it leaves out, in a run by the links to hand
+// over (not with -q).
+func (a *app) printEntries(out *output, p printed) error {
 	if out.format != formatTable {
-		return writeEntries(a.e.stdout, out.format, dryRun, entries)
+		return writeEntries(a.e.stdout, out.format, p)
 	}
-	writeEntryTable(a.e.stdout, entries, dryRun)
-	if !a.quiet && !dryRun {
-		writeLinks(a.e.stdout, entries)
+	if len(p.entries) > 0 {
+		writeEntryTable(a.e.stdout, p.entries, p.dryRun)
+	}
+	switch {
+	case a.quiet:
+	case p.dryRun && len(p.entries) == 0:
+		fmt.Fprintf(a.e.stdout, "Nothing to change (%d unchanged).\n", p.hidden)
+	case p.dryRun && p.hidden > 0:
+		fmt.Fprintf(a.e.stdout, "… and %d unchanged (--show-unchanged lists them).\n", p.hidden)
+	case !p.dryRun:
+		writeLinks(a.e.stdout, p.entries)
 	}
 	return nil
 }
@@ -208,7 +335,11 @@ func writeEntryTable(w io.Writer, entries []entry, dryRun bool) {
 		if renewed {
 			cells = append(cells, short(en.OldCode))
 		}
-		t.row(append(cells, short(en.Code), en.Note)...)
+		note := en.Note
+		if en.Action == actionNone && note == "" && en.Result != "" {
+			note = api.Outcome(en.Result).Label() // what a run would report
+		}
+		t.row(append(cells, short(en.Code), note)...)
 	}
 	t.flush()
 }

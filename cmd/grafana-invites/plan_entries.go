@@ -16,6 +16,9 @@ import (
 // actionNone is the action of an entry a plan leaves as it is.
 const actionNone = "none"
 
+// smtpNote is the note of an invite saved without the email asked for.
+const smtpNote = "no email (Grafana has no SMTP)"
+
 // planEntries is a plan as entries: its actions, then what it leaves as it is, by address.
 func planEntries(p *api.Plan) []entry {
 	out := make([]entry, 0, len(p.Actions)+len(p.Unchanged))
@@ -24,12 +27,13 @@ func planEntries(p *api.Plan) []entry {
 	}
 	for _, u := range p.Unchanged {
 		en, _ := reportEntry(u, false)
-		en.Action, en.Result, en.URL = actionNone, "", ""
+		// What a run would report stays in Result, for scripts; the table notes its label.
+		en.Action, en.URL, en.EmailSent, en.shortfall = actionNone, "", nil, ""
 		switch u.Outcome {
-		case api.OutcomeAlreadyInvited, api.OutcomeAlreadyMember:
-			en.Note = u.Outcome.Label()
 		case api.OutcomeRoleMismatch:
-			en.Role, en.Note = string(u.Role), "pending as "+string(u.Invite.Role)+"; --replace-role replaces it"
+			en.Role, en.Note = string(u.Role), "pending as "+string(u.Invite.Role)+"; "+replaceRoleHint
+		case api.OutcomeAlreadyInvited, api.OutcomeAlreadyMember:
+			en.Note = ""
 		}
 		out = append(out, en)
 	}
@@ -72,14 +76,19 @@ func reportEntry(r api.ReportEntry, sendEmail bool) (entry, *failure) {
 		en.Role = "" // the member's role is theirs, not the one asked for
 	case api.OutcomeRoleMismatch:
 		en.Role = string(r.Invite.Role)
-		en.Note = "kept; --replace-role replaces it"
+		en.Note = "kept; " + replaceRoleHint
+		en.shortfall = "pending with another role, kept (" + replaceRoleHint + ")"
 	case api.OutcomeStale:
 		en.Note = "not asked for; --prune revokes it"
 	case api.OutcomeNotStarted:
 		en.Note = "interrupted before it started"
-	}
-	if sendEmail && !r.EmailSent && (r.Outcome == api.OutcomeInvited || r.Outcome == api.OutcomeReplaced || r.Outcome == api.OutcomeRenewed || r.Outcome == api.OutcomeUserAdded) {
-		en.Note = smtpNote
+	case api.OutcomeInvited, api.OutcomeReplaced, api.OutcomeRenewed, api.OutcomeUserAdded:
+		sent := r.EmailSent
+		en.EmailSent = &sent
+		if sendEmail && !sent {
+			en.Note = smtpNote
+			en.shortfall = "no email sent (Grafana has no SMTP): hand the link over"
+		}
 	}
 	if r.Err == nil {
 		return en, nil

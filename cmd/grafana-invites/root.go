@@ -83,8 +83,13 @@ else the default (GRAFANA_URL, GRAFANA_TOKEN or GRAFANA_TOKEN_FILE, GRAFANA_USER
 GRAFANA_PASSWORD or GRAFANA_PASSWORD_FILE, GRAFANA_ORG_ID). A token and a user at once is an
 error, unless one comes from flags and the other from the environment: the flags win.
 
-Exit status: 0 success, 1 a Grafana or network error, 2 a usage or input error (or a change
-not confirmed), 130 interrupted.`,
+JSON (-o json) is described by docs/cli-output.schema.json: every key present, null for
+nothing, the library's outcome tokens, RFC 3339 times.
+
+Exit status: 0 done as asked; 1 a Grafana or network error; 2 a usage or input error (or a
+change not confirmed); 3 done, but some address not brought to the state asked for (a
+pending invite with another role kept, an email not sent); 4 a dry run with
+--detailed-exitcode that would change something; 130 interrupted.`,
 		Example: `  export GRAFANA_URL=https://grafana.example.com/ GRAFANA_TOKEN=glsa_…
   grafana-invites invite bob@example.com --role Viewer
   grafana-invites list
@@ -111,18 +116,23 @@ not confirmed), 130 interrupted.`,
 	pf := root.PersistentFlags()
 	pf.BoolVarP(&a.quiet, "quiet", "q", false, "print only data and errors: no progress, notes or summaries")
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "log each request to Grafana on stderr (credentials and codes redacted)")
-	root.MarkFlagsMutuallyExclusive("quiet", "verbose")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		if a.quiet && a.verbose {
+			return &exitStatus{a.report(usagef("-q/--quiet (nothing but data and errors) and -v/--verbose (a log of each request) contradict each other: give one"))}
+		}
+		return nil
+	}
 
 	root.AddGroup(&cobra.Group{ID: "invites", Title: "Invites:"}, &cobra.Group{ID: "fake", Title: "The fake Grafana:"})
-	for _, c := range []*cobra.Command{newInviteCmd(a), newListCmd(a), newRevokeCmd(a), newRenewCmd(a), newSyncCmd(a)} {
+	for _, c := range []*cobra.Command{newInviteCmd(a, nil), newListCmd(a, nil), newRevokeCmd(a, nil), newRenewCmd(a, nil), newSyncCmd(a, nil)} {
 		c.GroupID = "invites"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{newDemoCmd(a), newServeFakeCmd(a)} {
+	for _, c := range []*cobra.Command{newDemoCmd(a, nil), newServeFakeCmd(a, nil)} {
 		c.GroupID = "fake"
 		root.AddCommand(c)
 	}
-	root.AddCommand(newVersionCmd(a), newCompletionCmd(a))
+	root.AddCommand(newVersionCmd(a, nil), newCompletionCmd(a, nil))
 	root.SetHelpCommand(newHelpCmd())
 	initHelpFlags(root) // so that "help CMD" lists -h as "CMD -h" does
 	return root

@@ -14,7 +14,7 @@ import (
 )
 
 // savedPlanVersion is the format of a plan file; a file of another version is refused.
-const savedPlanVersion = 1
+const savedPlanVersion = 2
 
 // savedPlan is what `sync --dry-run --plan-out FILE` writes and `sync --plan FILE` applies:
 // the file's rows and options, the plan's entries, and the pending invites the plan rests
