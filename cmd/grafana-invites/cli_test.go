@@ -45,11 +45,13 @@ type cli struct {
 	ctx      context.Context
 	width    int    // of the terminal, when tty (80 when 0)
 	password string // what the terminal answers a password prompt
+	// config is the configuration file when vars names none: no test reads the user's own.
+	config string
 }
 
 func newCLI(t *testing.T, opts ...fakegrafana.Option) *cli {
 	t.Helper()
-	c := &cli{t: t}
+	c := &cli{t: t, config: filepath.Join(t.TempDir(), "no-config.yaml")}
 	c.now.Store(t0.UnixNano())
 	base := []fakegrafana.Option{
 		fakegrafana.WithClock(func() time.Time { return time.Unix(0, c.now.Load()).UTC() }),
@@ -68,7 +70,12 @@ func (c *cli) run(stdin string, args ...string) (int, string, string) {
 	var out, errb syncBuffer
 	e := &env{
 		stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb,
-		getenv:    func(k string) string { return c.vars[k] },
+		getenv: func(k string) string {
+			if v, ok := c.vars[k]; ok || k != "GRAFANA_INVITES_CONFIG" {
+				return v
+			}
+			return c.config
+		},
 		readFile:  os.ReadFile,
 		now:       func() time.Time { return t0.Add(2 * time.Hour) },
 		stderrTTY: c.tty, stdinTTY: c.tty, termWidth: func() int { return cmp.Or(c.width, 80) },

@@ -56,7 +56,7 @@ login, the invite Grafana makes for it is revoked again and the login reported a
   grafana-invites invite --login dave --role Editor`,
 		ValidArgsFunction: cobra.NoFileCompletions,
 	}
-	opts.conn = addConnFlags(cmd)
+	opts.conn = addConnFlags(a, cmd)
 	opts.out = addOutputFlag(cmd)
 	fs := cmd.Flags()
 	fs.StringVar(&role, "role", "", "role of the invitees: "+roleChoices()+" (required)")

@@ -43,7 +43,7 @@ times in RFC 3339 (lapsesAt assumes --lifetime) and null for what Grafana left e
   grafana-invites list --older-than 20h`,
 		Args: noArgs,
 	}
-	opts.conn = addConnFlags(cmd)
+	opts.conn = addConnFlags(a, cmd)
 	opts.out = addOutputFlag(cmd)
 	cmd.Flags().StringVar(&older, "older-than", "", "only invites created more than this long ago, e.g. 20h, with the time left before they lapse")
 	cmd.Flags().StringVar(&lifetime, "lifetime", shortDuration(defaultLifetime), "Grafana's user_invite_max_lifetime_duration, for the lapse times")

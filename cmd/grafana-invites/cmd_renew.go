@@ -47,7 +47,7 @@ More than one invite to renew is shown and asked about on a terminal; elsewhere 
   grafana-invites renew --older-than 1h bob@example.com`,
 		ValidArgsFunction: cobra.NoFileCompletions,
 	}
-	opts.conn = addConnFlags(cmd)
+	opts.conn = addConnFlags(a, cmd)
 	opts.out = addOutputFlag(cmd)
 	fs := cmd.Flags()
 	fs.StringVar(&older, "older-than", "", "renew invites created more than this long ago, e.g. 20h (required)")

@@ -81,7 +81,7 @@ revoke, lets those under way finish, prints what was done and exits 130.`,
   grafana-invites revoke ann@example.com carl@example.com --yes`,
 		ValidArgsFunction: cobra.NoFileCompletions,
 	}
-	opts.conn = addConnFlags(cmd)
+	opts.conn = addConnFlags(a, cmd)
 	opts.out = addOutputFlag(cmd)
 	fs := cmd.Flags()
 	fs.StringArrayVar(&codes, "code", nil, "revoke the invite with this code, or the start of it (repeatable)")

@@ -78,7 +78,7 @@ exits 130; a second Ctrl-C cuts the requests short.`,
 			return []cobra.Completion{"csv"}, cobra.ShellCompDirectiveFilterFileExt
 		},
 	}
-	opts.conn = addConnFlags(cmd)
+	opts.conn = addConnFlags(a, cmd)
 	opts.out = addOutputFlag(cmd)
 	fs := cmd.Flags()
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "print the plan, change nothing")

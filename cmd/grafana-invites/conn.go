@@ -15,10 +15,12 @@ import (
 // conn holds the connection flags of the commands that call Grafana.
 type conn struct {
 	url, token, tokenFile, user, password, passwordFile, orgID, timeout string
+	// context names the context to use (--context).
+	context string
 }
 
 // addConnFlags registers the connection flags on cmd, under their own heading.
-func addConnFlags(cmd *cobra.Command) *conn {
+func addConnFlags(a *app, cmd *cobra.Command) *conn {
 	c := &conn{}
 	fs := cmd.Flags()
 	fs.StringVar(&c.url, "url", "", "Grafana's root URL, e.g. https://grafana.example.com/")
@@ -29,7 +31,8 @@ func addConnFlags(cmd *cobra.Command) *conn {
 	fs.StringVar(&c.passwordFile, "password-file", "", "file holding the basic-auth password")
 	fs.StringVar(&c.orgID, "org-id", "", "organisation id (default: the credentials' own)")
 	fs.StringVar(&c.timeout, "timeout", api.DefaultTimeout.String(), "bound of each call to Grafana, retries included, e.g. 30s or 2m")
-	for _, name := range []string{"url", "token", "token-file", "user", "password", "password-file", "org-id", "timeout"} {
+	fs.StringVar(&c.context, "context", "", "the context (a named Grafana: grafana-invites help context) to use; default GRAFANA_CONTEXT, else the current one")
+	for _, name := range []string{"context", "url", "token", "token-file", "user", "password", "password-file", "org-id", "timeout"} {
 		_ = fs.SetAnnotation(name, flagGroup, []string{connectionGroup})
 	}
 	_ = cmd.MarkFlagFilename("token-file")
@@ -40,6 +43,7 @@ func addConnFlags(cmd *cobra.Command) *conn {
 	for _, name := range []string{"url", "token", "user", "password", "org-id"} {
 		_ = cmd.RegisterFlagCompletionFunc(name, noFiles)
 	}
+	_ = cmd.RegisterFlagCompletionFunc("context", a.contextNames)
 	_ = cmd.RegisterFlagCompletionFunc("timeout", fixedCompletions("10s", "30s", "1m", "5m"))
 	return c
 }
@@ -83,8 +87,15 @@ type source struct {
 	file  bool
 }
 
-// client builds the API client. Each setting is resolved on its own, flag first, then the
-// environment, then the default:
+// settings are a connection's resolved settings, each with where it came from.
+type settings struct {
+	url, token, user, password setting
+	org                        int64
+}
+
+// client builds the API client from a context (see context help), else from flags and the
+// environment, each setting resolved on its own, flag first, then the environment, then
+// the default:
 //
 //	URL          --url, GRAFANA_URL
 //	token        --token, --token-file, GRAFANA_TOKEN, GRAFANA_TOKEN_FILE
@@ -97,77 +108,104 @@ type source struct {
 // on a terminal.
 func (c *conn) client(a *app) (*api.Client, error) {
 	e := a.e
-	url, err := resolve(e, nil, source{name: "--url", value: c.url, flag: true}, source{name: "GRAFANA_URL", value: e.getenv("GRAFANA_URL")})
+	cc, err := c.chooseContext(e)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkURL(url); err != nil {
+	var s settings
+	if cc != nil {
+		s, err = c.contextSettings(e, cc)
+	} else {
+		s, err = c.flagSettings(e)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := checkURL(s.url); err != nil {
 		return nil, err
 	}
 	timeout, err := parseDuration("--timeout", c.timeout, "s")
 	if err != nil {
 		return nil, err
 	}
-	token, err := resolve(e, strings.TrimSpace,
-		source{name: "--token", value: c.token, flag: true}, source{name: "--token-file", value: c.tokenFile, flag: true, file: true},
-		source{name: "GRAFANA_TOKEN", value: e.getenv("GRAFANA_TOKEN")}, source{name: "GRAFANA_TOKEN_FILE", value: e.getenv("GRAFANA_TOKEN_FILE"), file: true})
-	if err != nil {
-		return nil, err
-	}
-	user, _ := resolve(e, nil, source{name: "--user", value: c.user, flag: true}, source{name: "GRAFANA_USER", value: e.getenv("GRAFANA_USER")})
-	// A password may begin or end with spaces: only the line break goes.
-	password, err := resolve(e, func(s string) string { return strings.TrimRight(s, "\r\n") },
-		source{name: "--password", value: c.password, flag: true}, source{name: "--password-file", value: c.passwordFile, flag: true, file: true},
-		source{name: "GRAFANA_PASSWORD", value: e.getenv("GRAFANA_PASSWORD")}, source{name: "GRAFANA_PASSWORD_FILE", value: e.getenv("GRAFANA_PASSWORD_FILE"), file: true})
-	if err != nil {
-		return nil, err
-	}
-	if token.value != "" && (user.value != "" || password.value != "") {
-		basic := firstNonEmpty(user.from, password.from)
-		fromFlags := func(s setting) bool { return strings.HasPrefix(s.from, "--") }
-		switch {
-		case fromFlags(token) && !fromFlags(user) && !fromFlags(password):
-			user, password = setting{}, setting{} // the command line's token wins
-		case !fromFlags(token) && (fromFlags(user) || fromFlags(password)):
-			token = setting{} // the command line's user wins
-		default:
-			return nil, usagef("both a token (%s) and basic auth (%s) are set; use one", token.from, basic)
-		}
-	}
 	opts := []api.Option{api.WithTimeout(timeout), api.WithUserAgent("grafana-invites-cli/" + moduleVersion())}
 	if a.verbose {
 		opts = append(opts, api.WithLogger(slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	}
 	switch {
-	case token.value != "":
-		opts = append(opts, api.WithToken(token.value))
-	case user.value != "" && password.value == "" && e.stdinTTY && e.stderrTTY:
-		pw, err := askPassword(e, user.value)
+	case s.token.value != "":
+		opts = append(opts, api.WithToken(s.token.value))
+	case s.user.value != "" && s.password.value == "" && e.stdinTTY && e.stderrTTY:
+		pw, err := askPassword(e, s.user.value)
 		if err != nil {
 			return nil, err
 		}
-		opts = append(opts, api.WithBasicAuth(user.value, pw))
-	case user.value != "" && password.value != "":
-		opts = append(opts, api.WithBasicAuth(user.value, password.value))
-	case user.value != "":
-		return nil, usagef("%s needs a password: set --password-file, --password, GRAFANA_PASSWORD or GRAFANA_PASSWORD_FILE (on a terminal it is asked for)", user.from)
-	case password.value != "":
-		return nil, usagef("%s needs a user: set --user or GRAFANA_USER", password.from)
+		opts = append(opts, api.WithBasicAuth(s.user.value, pw))
+	case s.user.value != "" && s.password.value != "":
+		opts = append(opts, api.WithBasicAuth(s.user.value, s.password.value))
+	case s.user.value != "" && cc != nil:
+		return nil, usagef("context %q names the user %s without a password, and there is no terminal to ask on: give it --password-env or --password-file (context add %s --force …)", cc.name, s.user.value, cc.name)
+	case s.user.value != "":
+		return nil, usagef("%s needs a password: set --password-file, --password, GRAFANA_PASSWORD or GRAFANA_PASSWORD_FILE (on a terminal it is asked for)", s.user.from)
+	case s.password.value != "":
+		return nil, usagef("%s needs a user: set --user or GRAFANA_USER", s.password.from)
 	default:
-		return nil, usagef("no credentials: set --token, --token-file, GRAFANA_TOKEN or GRAFANA_TOKEN_FILE, or a user and a password (--user, GRAFANA_USER; --password, --password-file, GRAFANA_PASSWORD, GRAFANA_PASSWORD_FILE)")
+		return nil, usagef("no credentials: set --token, --token-file, GRAFANA_TOKEN or GRAFANA_TOKEN_FILE, or a user and a password (--user, GRAFANA_USER; --password, --password-file, GRAFANA_PASSWORD, GRAFANA_PASSWORD_FILE), or name a context (grafana-invites help context)")
 	}
-	if org := firstNonEmpty(c.orgID, e.getenv("GRAFANA_ORG_ID")); org != "" {
-		id, err := strconv.ParseInt(org, 10, 64)
-		if err != nil || id < 1 {
-			return nil, usagef("organisation id %q is not a positive number (--org-id, GRAFANA_ORG_ID)", org)
-		}
-		opts = append(opts, api.WithOrgID(id))
+	if s.org != 0 {
+		opts = append(opts, api.WithOrgID(s.org))
 	}
-	cl, err := api.New(url.value, opts...)
+	cl, err := api.New(s.url.value, opts...)
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
 	return cl, nil
+}
+
+// flagSettings resolves the settings from flags and the environment.
+func (c *conn) flagSettings(e *env) (settings, error) {
+	var s settings
+	var err error
+	if s.url, err = resolve(e, nil, source{name: "--url", value: c.url, flag: true}, source{name: "GRAFANA_URL", value: e.getenv("GRAFANA_URL")}); err != nil {
+		return s, err
+	}
+	if s.url.value == "" {
+		return s, usagef("no Grafana URL: set --url or GRAFANA_URL (Grafana's root URL, e.g. https://grafana.example.com/), or name a context (grafana-invites help context)")
+	}
+	s.token, err = resolve(e, strings.TrimSpace,
+		source{name: "--token", value: c.token, flag: true}, source{name: "--token-file", value: c.tokenFile, flag: true, file: true},
+		source{name: "GRAFANA_TOKEN", value: e.getenv("GRAFANA_TOKEN")}, source{name: "GRAFANA_TOKEN_FILE", value: e.getenv("GRAFANA_TOKEN_FILE"), file: true})
+	if err != nil {
+		return s, err
+	}
+	s.user, _ = resolve(e, nil, source{name: "--user", value: c.user, flag: true}, source{name: "GRAFANA_USER", value: e.getenv("GRAFANA_USER")})
+	// A password may begin or end with spaces: only the line break goes.
+	s.password, err = resolve(e, func(v string) string { return strings.TrimRight(v, "\r\n") },
+		source{name: "--password", value: c.password, flag: true}, source{name: "--password-file", value: c.passwordFile, flag: true, file: true},
+		source{name: "GRAFANA_PASSWORD", value: e.getenv("GRAFANA_PASSWORD")}, source{name: "GRAFANA_PASSWORD_FILE", value: e.getenv("GRAFANA_PASSWORD_FILE"), file: true})
+	if err != nil {
+		return s, err
+	}
+	if s.token.value != "" && (s.user.value != "" || s.password.value != "") {
+		basic := firstNonEmpty(s.user.from, s.password.from)
+		fromFlags := func(v setting) bool { return strings.HasPrefix(v.from, "--") }
+		switch {
+		case fromFlags(s.token) && !fromFlags(s.user) && !fromFlags(s.password):
+			s.user, s.password = setting{}, setting{} // the command line's token wins
+		case !fromFlags(s.token) && (fromFlags(s.user) || fromFlags(s.password)):
+			s.token = setting{} // the command line's user wins
+		default:
+			return s, usagef("both a token (%s) and basic auth (%s) are set; use one", s.token.from, basic)
+		}
+	}
+	if org := firstNonEmpty(c.orgID, e.getenv("GRAFANA_ORG_ID")); org != "" {
+		id, err := strconv.ParseInt(org, 10, 64)
+		if err != nil || id < 1 {
+			return s, usagef("organisation id %q is not a positive number (--org-id, GRAFANA_ORG_ID)", org)
+		}
+		s.org = id
+	}
+	return s, nil
 }
 
 // checkURL refuses, in the CLI's words and naming where it came from, a Grafana URL that is
@@ -175,9 +213,6 @@ func (c *conn) client(a *app) (*api.Client, error) {
 // scheme than http(s), credentials in it (never repeated: they are secrets), a query or a
 // fragment.
 func checkURL(url setting) error {
-	if url.value == "" {
-		return usagef("no Grafana URL: set --url or GRAFANA_URL (Grafana's root URL, e.g. https://grafana.example.com/)")
-	}
 	if !strings.Contains(url.value, "://") {
 		return usagef("the Grafana URL %q (%s) has no scheme: add http:// or https://, e.g. https://%s", url.value, url.from, strings.TrimLeft(url.value, "/"))
 	}
@@ -198,11 +233,15 @@ func checkURL(url setting) error {
 	return nil
 }
 
-// readSecretFile reads a token or password file, trimmed by trim.
+// readSecretFile reads a token or password file, trimmed by trim, refusing one that other
+// users can read.
 func readSecretFile(e *env, flag, path string, trim func(string) string) (string, error) {
 	b, err := e.readFile(path)
 	if err != nil {
 		return "", usagef("cannot read %s: %v", flag, err)
+	}
+	if err := checkPrivate(e, path); err != nil {
+		return "", usagef("%s: %v", flag, err)
 	}
 	s := trim(string(b))
 	if s == "" {

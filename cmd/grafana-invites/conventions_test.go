@@ -47,7 +47,7 @@ func TestHelp(t *testing.T) {
 	}
 	_, out, _ = runCLI(t, nil, "", "list", "--help")
 	assert.Contains(t, out, "Flags:\n")
-	assert.Contains(t, out, "\nConnection flags (each flag, else its variable: GRAFANA_URL")
+	assert.Contains(t, out, "\nConnection flags (a context, used whole: --context, GRAFANA_CONTEXT")
 	assert.Contains(t, out, "\nGlobal flags:\n  -q, --quiet")
 }
 
@@ -91,7 +91,8 @@ func TestCompletions(t *testing.T) {
 		{[]string{"list", "-o", ""}, []string{"table", "json", "csv"}},
 		{[]string{"sync", "x.csv", "--output", ""}, []string{"table", "json", "csv"}},
 		{[]string{"completion", ""}, []string{"bash", "zsh", "fish", "powershell"}},
-		{[]string{"revoke", "--co"}, []string{"--code\trevoke the invite with this code, or the start of it (repeatable)", "--concurrency\trevokes in flight at once (1–64)"}},
+		{[]string{"revoke", "--co"}, []string{"--code\trevoke the invite with this code, or the start of it (repeatable)", "--concurrency\trevokes in flight at once (1–64)",
+			"--context\tthe context (a named Grafana: grafana-invites help context) to use; default GRAFANA_CONTEXT, else the current one"}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -61,7 +61,7 @@ func usage(cmd *cobra.Command) error {
 	for _, s := range []struct {
 		title string
 		fs    *pflag.FlagSet
-	}{{"Flags", own}, {connectionGroup + " (each flag, else its variable: GRAFANA_URL, GRAFANA_TOKEN, GRAFANA_TOKEN_FILE, GRAFANA_USER,\nGRAFANA_PASSWORD, GRAFANA_PASSWORD_FILE, GRAFANA_ORG_ID; credentials from flags beat the other kind from\nthe environment)", conn}, {"Global flags", global}} {
+	}{{"Flags", own}, {connectionGroup + " (a context, used whole: --context, GRAFANA_CONTEXT or 'context use'; else each flag, else its\nvariable: GRAFANA_URL, GRAFANA_TOKEN, GRAFANA_TOKEN_FILE, GRAFANA_USER, GRAFANA_PASSWORD, GRAFANA_PASSWORD_FILE,\nGRAFANA_ORG_ID; credentials from flags beat the other kind from the environment)", conn}, {"Global flags", global}} {
 		if s.fs.HasAvailableFlags() {
 			fmt.Fprintf(w, "\n%s:\n%s", s.title, s.fs.FlagUsagesWrapped(100))
 		}

@@ -132,7 +132,7 @@ pending invite with another role kept, an email not sent); 4 a dry run with
 		c.GroupID = "fake"
 		root.AddCommand(c)
 	}
-	root.AddCommand(newVersionCmd(a, nil), newCompletionCmd(a, nil))
+	root.AddCommand(newContextCmd(a), newVersionCmd(a, nil), newCompletionCmd(a, nil))
 	root.SetHelpCommand(newHelpCmd())
 	initHelpFlags(root) // so that "help CMD" lists -h as "CMD -h" does
 	return root
