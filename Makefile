@@ -27,9 +27,9 @@ test: vet fmt-check lint check-generated check-deps unit contract check contract
 ## the workflows (actionlint)
 check: spec-lint spec-gate contract-ts actionlint
 
-## actionlint: the GitHub workflows, with actionlint pinned in tools/actionlint
+## actionlint: the GitHub workflows and the fleet example's, with actionlint pinned in tools/actionlint
 actionlint:
-	$(NOWORK) $(GO) tool -modfile=tools/actionlint/go.mod actionlint -no-color -shellcheck= -pyflakes= .github/workflows/*.yml
+	$(NOWORK) $(GO) tool -modfile=tools/actionlint/go.mod actionlint -no-color -shellcheck= -pyflakes= .github/workflows/*.yml docs/examples/fleet-workflow.yml
 
 # -buildvcs=true: the version shows the commit it was built from, whatever GOFLAGS says;
 # the check after it keeps README's promise of the revision.
@@ -193,19 +193,21 @@ bench:
 	$(GO) test -run '^$$' -bench 'ListCache' -benchtime 20x -count 5 -timeout 30m ./fakegrafana > bench/results/listcache.txt
 	@echo "a whole CLI sync of 2 000 rows at 20 ms latency, concurrency 16 and 64, -count 6 (about half a minute)..."
 	cd $(CLI) && $(GO) test -run '^$$' -bench 'BenchmarkSync' -benchtime 1x -count 6 -timeout 30m . > ../../bench/results/sync.txt
+	cd $(CLI) && $(GO) test -run '^$$' -bench 'BenchmarkFleet' -benchtime 1x -count 3 -timeout 30m . > ../../bench/results/fleet.txt
 	cd bench && $(NOWORK) $(GO) tool benchstat -col /impl results/micro.txt
 	cd bench && $(NOWORK) $(GO) tool benchstat results/bulk.txt
 	cd bench && $(NOWORK) $(GO) tool benchstat -col /impl results/memory.txt
 	cd bench && $(NOWORK) $(GO) tool benchstat results/sync.txt
+	cd bench && $(NOWORK) $(GO) tool benchstat results/fleet.txt
 	cd bench && $(NOWORK) $(GO) tool benchstat results/listcache.txt
-	cd bench && $(NOWORK) $(GO) run ./cmd/benchcheck results/micro.txt results/bulk.txt results/memory.txt results/sync.txt results/listcache.txt
+	cd bench && $(NOWORK) $(GO) run ./cmd/benchcheck results/micro.txt results/bulk.txt results/memory.txt results/sync.txt results/listcache.txt results/fleet.txt
 
 ## bench-smoke: every micro-benchmark once, so that they keep working (not a measurement)
 bench-smoke:
 	cd bench && $(NOWORK) $(GO) test -run '^$$' -bench '$(BENCH_MICRO)' -benchtime 1x .
 	$(GO) test -run '^$$' -bench 'ListPeakHeap' -benchtime 1x ./api
 	$(GO) test -run '^$$' -bench 'ListCache' -benchtime 1x ./fakegrafana
-	cd $(CLI) && $(GO) test -run '^$$' -bench 'BenchmarkSync' -benchtime 1x .
+	cd $(CLI) && $(GO) test -run '^$$' -bench 'BenchmarkSync|BenchmarkFleet' -benchtime 1x .
 
 ## tidy-cli: go mod tidy for the CLI's module, against the working tree's library (the
 ## version it requires is published only at release)

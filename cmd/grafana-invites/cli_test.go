@@ -47,6 +47,8 @@ type cli struct {
 	password string // what the terminal answers a password prompt
 	// config is the configuration file when vars names none: no test reads the user's own.
 	config string
+	// replace are more of what normalize replaces (other fakes' URLs, temporary folders).
+	replace map[string]string
 }
 
 func newCLI(t *testing.T, opts ...fakegrafana.Option) *cli {
@@ -91,6 +93,9 @@ func (c *cli) run(stdin string, args ...string) (int, string, string) {
 
 // normalize replaces what changes from run to run: codes, ports.
 func (c *cli) normalize(s string) string {
+	for from, to := range c.replace {
+		s = strings.ReplaceAll(s, from, to)
+	}
 	s = codeRE.ReplaceAllString(s, "<code>")
 	s = shortRE.ReplaceAllString(s, "<code>…")
 	s = strings.ReplaceAll(s, c.fg.URL, "http://grafana.test/")

@@ -112,7 +112,7 @@ context added becomes the current one.`,
 				*f = abs
 			}
 		}
-		if err := opts.Entry.check(opts.Name); err != nil {
+		if err := opts.Entry.check(contextWhat(opts.Name)); err != nil {
 			return usagef("%s (flags: --token-env, --token-file, or --user with --password-env or --password-file)", err)
 		}
 		if runF != nil {

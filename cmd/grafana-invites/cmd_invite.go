@@ -187,7 +187,7 @@ func undoLoginInvites(ctx context.Context, c *api.Client, entries []entry, login
 			err = fmt.Errorf("no user has this login, and revoking the invite Grafana made for it (code %s) failed: %w", api.ShortCode(en.Code), rerr)
 		}
 		entries[i].Result, entries[i].URL, entries[i].Error, entries[i].Note = string(api.OutcomeFailed), "", err.Error(), "no such user"
-		fails = append(fails, failure{en.Address, err})
+		fails = append(fails, failure{address: en.Address, err: err})
 	}
 	return fails
 }

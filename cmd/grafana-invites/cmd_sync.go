@@ -226,13 +226,6 @@ func (a *app) readSyncFile(file string) ([]row, error) {
 	return rows, nil
 }
 
-// orgPlan is the plan of one organisation of a sync file.
-type orgPlan struct {
-	org    int64 // 0: the one the connection names
-	client *api.Client
-	plan   *api.Plan
-}
-
 // planOrgs plans each organisation of the rows, in ascending order, before anything is
 // sent: a refusal in one (ErrOrgMismatch, say) changes nothing in any.
 func planOrgs(ctx context.Context, c *api.Client, rows []row, opts api.PlanOptions) ([]orgPlan, error) {
@@ -256,60 +249,6 @@ func planOrgs(ctx context.Context, c *api.Client, rows []row, opts api.PlanOptio
 	return plans, nil
 }
 
-// inOrg says which organisation of a sync file an error is about.
-func inOrg(org int64, err error) error {
-	if org == 0 {
-		return err
-	}
-	return &orgError{org, err}
-}
-
-// orgError is an error in one organisation of a sync file.
-type orgError struct {
-	org int64
-	err error
-}
-
-func (e *orgError) Error() string {
-	return fmt.Sprintf("organisation %d: %v", e.org, e.err)
-}
-
-func (e *orgError) Unwrap() error { return e.err }
-
-// revokes counts the actions of the plans that revoke (pruned and replaced).
-func revokes(plans []orgPlan) int {
-	n := 0
-	for _, op := range plans {
-		for _, act := range op.plan.Actions {
-			if act.Kind == api.ActionRevoke || act.Kind == api.ActionReplace {
-				n++
-			}
-		}
-	}
-	return n
-}
-
-// plansEntries is every plan as entries, by organisation then address.
-func plansEntries(plans []orgPlan) []entry {
-	var out []entry
-	for _, op := range plans {
-		for _, en := range planEntries(op.plan) {
-			en.OrgID = op.org
-			out = append(out, en)
-		}
-	}
-	return out
-}
-
-// changes counts the actions of the plans.
-func changes(plans []orgPlan) int {
-	n := 0
-	for _, op := range plans {
-		n += op.plan.Changes()
-	}
-	return n
-}
-
 // printPlans writes a dry run's plans (their changes; everything with showUnchanged), then
 // (in a table) what each comes to.
 func (a *app) printPlans(out *output, plans []orgPlan, showUnchanged bool) error {
@@ -320,10 +259,7 @@ func (a *app) printPlans(out *output, plans []orgPlan, showUnchanged bool) error
 	creates := 0
 	fmt.Fprintln(w)
 	for _, op := range plans {
-		n := map[api.ActionKind]int{}
-		for _, act := range op.plan.Actions {
-			n[act.Kind]++
-		}
+		n := actionCounts([]orgPlan{op})
 		creates += n[api.ActionInvite]
 		where := ""
 		if op.org != 0 || len(plans) > 1 {

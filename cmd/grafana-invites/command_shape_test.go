@@ -97,6 +97,29 @@ func TestCommandsParseFlagsAlone(t *testing.T) {
 		assert.Equal(t, "plan.json", got.PlanOut)
 		assert.True(t, got.DryRun)
 	})
+	t.Run("plan", func(t *testing.T) {
+		var got *fleetPlanOptions
+		a := newTestApp()
+		code, errOut := parseOnly(t, newPlanCmd(a, func(_ context.Context, o *fleetPlanOptions) error { got = o; return nil }), a,
+			"-f", "fleet.yaml", "--plan-out", "p.json", "--detailed-exitcode", "--show-unchanged", "--parallel", "3", "--timeout", "1m", "-o", "json")
+		require.Equal(t, exitOK, code, errOut)
+		assert.Equal(t, "fleet.yaml", got.File)
+		assert.Equal(t, "p.json", got.PlanOut)
+		assert.True(t, got.DetailedExitcode && got.ShowUnchanged)
+		assert.Equal(t, 3, got.Parallel)
+		assert.Equal(t, time.Minute, got.timeout)
+	})
+	t.Run("apply", func(t *testing.T) {
+		var got *fleetApplyOptions
+		a := newTestApp()
+		code, errOut := parseOnly(t, newApplyCmd(a, func(_ context.Context, o *fleetApplyOptions) error { got = o; return nil }), a,
+			"--plan", "p.json", "--yes", "--concurrency", "8")
+		require.Equal(t, exitOK, code, errOut)
+		assert.Equal(t, "p.json", got.PlanIn)
+		assert.True(t, got.Yes)
+		assert.Equal(t, 8, got.Concurrency)
+		assert.Equal(t, defaultParallel, got.Parallel, "the default")
+	})
 	t.Run("serve-fake", func(t *testing.T) {
 		var got *serveFakeOptions
 		a := newTestApp()
@@ -138,6 +161,10 @@ func TestCommandsParseFlagsAlone(t *testing.T) {
 		{"concurrency", func(a *app) *cobra.Command { return newRevokeCmd(a, nil) }, []string{"x@example.com", "--concurrency", "0"}, "--concurrency 0: want 1 to 64"},
 		{"renew without age", func(a *app) *cobra.Command { return newRenewCmd(a, nil) }, nil, "renew needs --older-than"},
 		{"list output", func(a *app) *cobra.Command { return newListCmd(a, nil) }, []string{"-o", "yaml"}, `--output "yaml": want table, json or csv`},
+		{"plan without file", func(a *app) *cobra.Command { return newPlanCmd(a, nil) }, nil, "plan needs the fleet file: -f FLEET"},
+		{"plan parallel", func(a *app) *cobra.Command { return newPlanCmd(a, nil) }, []string{"-f", "f.yaml", "--parallel", "0"}, "--parallel 0: want 1 to 64"},
+		{"apply file and plan", func(a *app) *cobra.Command { return newApplyCmd(a, nil) }, []string{"-f", "f.yaml", "--plan", "p.json"}, "-f and --plan both name what to apply"},
+		{"apply nothing", func(a *app) *cobra.Command { return newApplyCmd(a, nil) }, nil, "apply needs the fleet file (-f FLEET) or a saved plan (--plan PLAN)"},
 		{"serve-fake fault", func(a *app) *cobra.Command { return newServeFakeCmd(a, nil) }, []string{"--fault", "nope"}, "--fault"},
 	}
 	for _, tt := range refused {

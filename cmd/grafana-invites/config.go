@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -25,18 +23,19 @@ type configFile struct {
 }
 
 // contextEntry is one context: where Grafana is and where its credentials are found.
+// A fleet's saved plan holds one as JSON.
 type contextEntry struct {
-	URL   string `yaml:"url"`
-	OrgID int64  `yaml:"orgId,omitempty"`
+	URL   string `yaml:"url" json:"url"`
+	OrgID int64  `yaml:"orgId,omitempty" json:"orgId,omitempty"`
 	// TokenEnv names the environment variable holding a service-account token; TokenFile a
 	// file holding one.
-	TokenEnv  string `yaml:"tokenEnv,omitempty"`
-	TokenFile string `yaml:"tokenFile,omitempty"`
+	TokenEnv  string `yaml:"tokenEnv,omitempty" json:"tokenEnv,omitempty"`
+	TokenFile string `yaml:"tokenFile,omitempty" json:"tokenFile,omitempty"`
 	// User is a basic-auth login, its password in the variable PasswordEnv or the file
 	// PasswordFile (asked for on a terminal when neither is set).
-	User         string `yaml:"user,omitempty"`
-	PasswordEnv  string `yaml:"passwordEnv,omitempty"`
-	PasswordFile string `yaml:"passwordFile,omitempty"`
+	User         string `yaml:"user,omitempty" json:"user,omitempty"`
+	PasswordEnv  string `yaml:"passwordEnv,omitempty" json:"passwordEnv,omitempty"`
+	PasswordFile string `yaml:"passwordFile,omitempty" json:"passwordFile,omitempty"`
 }
 
 // configPath is where the configuration lives: $GRAFANA_INVITES_CONFIG, else
@@ -55,9 +54,6 @@ func configPath(e *env) (string, error) {
 	return filepath.Join(dir, "grafana-invites", "config.yaml"), nil
 }
 
-// yamlLine finds the line yaml.v3 names in its messages.
-var yamlLine = regexp.MustCompile(`line (\d+): `)
-
 // loadConfig reads the configuration; a missing file is an empty one. A malformed file is
 // a usage error naming the file and each problem's line; so is a context the file describes
 // wrongly (see check).
@@ -74,21 +70,13 @@ func loadConfig(e *env) (*configFile, string, error) {
 		return nil, path, usagef("cannot read the configuration %s: %v", path, err)
 	}
 	cfg := &configFile{}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
-		var te *yaml.TypeError
-		if errors.As(err, &te) {
-			var lines []string
-			for _, m := range te.Errors {
-				lines = append(lines, path+":"+yamlLine.ReplaceAllString(m, "$1: "))
-			}
-			return nil, path, usagef("the configuration is malformed:\n  %s", strings.Join(lines, "\n  "))
-		}
-		return nil, path, usagef("the configuration is malformed: %s", path+":"+strings.TrimPrefix(yamlLine.ReplaceAllString(err.Error(), "$1: "), "yaml: "))
+	if probs, _ := decodeStrict(path, data, cfg); len(probs) == 1 {
+		return nil, path, usagef("the configuration is malformed: %s", probs[0].text)
+	} else if len(probs) > 1 {
+		return nil, path, usagef("the configuration is malformed:\n  %s", strings.Join(problemTexts(probs), "\n  "))
 	}
 	for _, name := range cfg.names() {
-		if err := cfg.Contexts[name].check(name); err != nil {
+		if err := cfg.Contexts[name].check(contextWhat(name)); err != nil {
 			return nil, path, usagef("the configuration %s: %v", path, err)
 		}
 	}
@@ -105,14 +93,15 @@ func (c *configFile) names() []string {
 	return out
 }
 
-// check refuses a context that cannot be used: no URL, no credentials or two kinds, a
-// secret written in place of a reference.
-func (ce *contextEntry) check(name string) error {
+// check refuses a context (or a fleet file's instance) that cannot be used: no URL, no
+// credentials or two kinds, a secret written in place of a reference. what names it in
+// messages: `context "prod"`.
+func (ce *contextEntry) check(what string) error {
 	if ce == nil {
-		return fmt.Errorf("context %q is empty", name)
+		return fmt.Errorf("%s is empty", what)
 	}
 	if ce.URL == "" {
-		return fmt.Errorf("context %q has no url", name)
+		return fmt.Errorf("%s has no url", what)
 	}
 	kinds := 0
 	for _, v := range []string{ce.TokenEnv, ce.TokenFile, ce.User} {
@@ -122,21 +111,24 @@ func (ce *contextEntry) check(name string) error {
 	}
 	switch {
 	case kinds == 0:
-		return fmt.Errorf("context %q has no credentials: give tokenEnv, tokenFile, or user with passwordEnv or passwordFile", name)
+		return fmt.Errorf("%s has no credentials: give tokenEnv, tokenFile, or user with passwordEnv or passwordFile", what)
 	case kinds > 1:
-		return fmt.Errorf("context %q has more than one kind of credentials (tokenEnv, tokenFile, user): keep one", name)
+		return fmt.Errorf("%s has more than one kind of credentials (tokenEnv, tokenFile, user): keep one", what)
 	case ce.User == "" && (ce.PasswordEnv != "" || ce.PasswordFile != ""):
-		return fmt.Errorf("context %q has a password without a user", name)
+		return fmt.Errorf("%s has a password without a user", what)
 	case ce.PasswordEnv != "" && ce.PasswordFile != "":
-		return fmt.Errorf("context %q has both passwordEnv and passwordFile: keep one", name)
+		return fmt.Errorf("%s has both passwordEnv and passwordFile: keep one", what)
 	}
 	for _, v := range []string{ce.TokenEnv, ce.PasswordEnv} {
 		if v != "" && !envName.MatchString(v) {
-			return fmt.Errorf("context %q: %q is not the name of an environment variable (a context holds references, never secrets)", name, v)
+			return fmt.Errorf("%s: %q is not the name of an environment variable (it holds references, never secrets)", what, v)
 		}
 	}
 	return nil
 }
+
+// contextWhat names a context in messages.
+func contextWhat(name string) string { return fmt.Sprintf("context %q", name) }
 
 // envName is the shape of an environment variable's name.
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)

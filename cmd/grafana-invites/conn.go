@@ -6,6 +6,7 @@ import (
 	neturl "net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -122,27 +123,18 @@ func (c *conn) client(a *app) (*api.Client, error) {
 		return nil, err
 	}
 	if err := checkURL(s.url); err != nil {
-		return nil, err
+		return nil, err // before a password is asked for
 	}
 	timeout, err := parseDuration("--timeout", c.timeout, "s")
 	if err != nil {
 		return nil, err
 	}
-	opts := []api.Option{api.WithTimeout(timeout), api.WithUserAgent("grafana-invites-cli/" + moduleVersion())}
-	if a.verbose {
-		opts = append(opts, api.WithLogger(slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	auth, err := a.authOption(s)
+	if err != nil {
+		return nil, err
 	}
 	switch {
-	case s.token.value != "":
-		opts = append(opts, api.WithToken(s.token.value))
-	case s.user.value != "" && s.password.value == "" && e.stdinTTY && e.stderrTTY:
-		pw, err := askPassword(e, s.user.value)
-		if err != nil {
-			return nil, err
-		}
-		opts = append(opts, api.WithBasicAuth(s.user.value, pw))
-	case s.user.value != "" && s.password.value != "":
-		opts = append(opts, api.WithBasicAuth(s.user.value, s.password.value))
+	case auth != nil:
 	case s.user.value != "" && cc != nil:
 		return nil, usagef("context %q names the user %s without a password, and there is no terminal to ask on: give it --password-env or --password-file (context add %s --force …)", cc.name, s.user.value, cc.name)
 	case s.user.value != "":
@@ -151,6 +143,38 @@ func (c *conn) client(a *app) (*api.Client, error) {
 		return nil, usagef("%s needs a user: set --user or GRAFANA_USER", s.password.from)
 	default:
 		return nil, usagef("no credentials: set --token, --token-file, GRAFANA_TOKEN or GRAFANA_TOKEN_FILE, or a user and a password (--user, GRAFANA_USER; --password, --password-file, GRAFANA_PASSWORD, GRAFANA_PASSWORD_FILE), or name a context (grafana-invites help context)")
+	}
+	return a.newClient(s, timeout, auth)
+}
+
+// authOption is the credentials of s as a client option: the token, else the user with
+// the password, asked for on a terminal when s has none. nil when s holds no credentials
+// that can be used (the caller says why, in its own terms).
+func (a *app) authOption(s settings) (api.Option, error) {
+	switch {
+	case s.token.value != "":
+		return api.WithToken(s.token.value), nil
+	case s.user.value != "" && s.password.value != "":
+		return api.WithBasicAuth(s.user.value, s.password.value), nil
+	case s.user.value != "" && a.e.stdinTTY && a.e.stderrTTY:
+		pw, err := askPassword(a.e, s.user.value)
+		if err != nil {
+			return nil, err
+		}
+		return api.WithBasicAuth(s.user.value, pw), nil
+	}
+	return nil, nil
+}
+
+// newClient builds the API client of s, after checkURL, with the credentials auth, the
+// bound of each call, the CLI's user agent and, with -v, the client's redacted log.
+func (a *app) newClient(s settings, timeout time.Duration, auth api.Option) (*api.Client, error) {
+	if err := checkURL(s.url); err != nil {
+		return nil, err
+	}
+	opts := []api.Option{auth, api.WithTimeout(timeout), api.WithUserAgent("grafana-invites-cli/" + moduleVersion())}
+	if a.verbose {
+		opts = append(opts, api.WithLogger(slog.New(slog.NewTextHandler(a.e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	}
 	if s.org != 0 {
 		opts = append(opts, api.WithOrgID(s.org))

@@ -75,7 +75,13 @@ func (c *conn) contextSettings(e *env, cc *chosenContext) (settings, error) {
 			return settings{}, usagef("%s and context %q (from %s) are both set: a context supplies the URL, organisation and credentials together; unset %s, or drop the context", v, cc.name, cc.from, v)
 		}
 	}
-	where := fmt.Sprintf("context %q", cc.name)
+	return entrySettings(e, contextWhat(cc.name), ce)
+}
+
+// entrySettings reads the settings of a context or a fleet file's instance (named by where
+// in messages): its URL and organisation, and its credentials from the variables and files
+// it names.
+func entrySettings(e *env, where string, ce *contextEntry) (settings, error) {
 	s := settings{url: setting{ce.URL, where}, org: ce.OrgID}
 	var err error
 	switch {

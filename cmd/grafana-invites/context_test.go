@@ -163,7 +163,7 @@ func TestContextBadInput(t *testing.T) {
 
 	t.Run("malformed configuration", func(t *testing.T) {
 		for _, tt := range []struct{ text, want string }{
-			{"contexts:\n  prod:\n    url: https://g.example.com/\n    token: glsa_written_here\n", "config.yaml:4: field token not found"},
+			{"contexts:\n  prod:\n    url: https://g.example.com/\n    token: glsa_written_here\n", `config.yaml:4: unknown key "token"`},
 			{"contexts:\n  prod:\n    url: [\n", "config.yaml:3: "},
 			{"currentContext: prod\ncontexts:\n  prod:\n    url: https://g.example.com/\n", `context "prod" has no credentials`},
 		} {

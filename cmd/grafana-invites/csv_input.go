@@ -23,7 +23,8 @@ func (p *csvProblems) Error() string {
 // row is one line of a sync file: who, with which role, in which organisation (0: the one
 // the connection names, --org-id or the credentials' own).
 type row struct {
-	org int64
+	org  int64
+	line int // of the file
 	api.Desired
 }
 
@@ -136,7 +137,7 @@ func readDesired(data []byte) (desired []row, warnings []string, err error) {
 			continue
 		}
 		seen[key] = seenAt{line, role}
-		desired = append(desired, row{org: org, Desired: api.Desired{Email: email, Role: role, Name: field(rec, "name")}})
+		desired = append(desired, row{org: org, line: line, Desired: api.Desired{Email: email, Role: role, Name: field(rec, "name")}})
 	}
 	if len(probs) > 0 {
 		return nil, warnings, &csvProblems{probs}

@@ -11,6 +11,8 @@ import (
 type failure struct {
 	address string
 	err     error
+	// instance is the fleet's instance the address is in (plan and apply).
+	instance string
 }
 
 // maxNamed is how many addresses a group of failures names.
@@ -34,7 +36,11 @@ func (a *app) reportFailures(fails []failure) {
 			byText[text] = g
 			groups = append(groups, g)
 		}
-		g.addrs = append(g.addrs, f.address)
+		who := f.address
+		if f.instance != "" {
+			who = f.instance + ": " + who
+		}
+		g.addrs = append(g.addrs, who)
 	}
 	sort.SliceStable(groups, func(i, j int) bool { return len(groups[i].addrs) > len(groups[j].addrs) })
 	for _, g := range groups {

@@ -1,6 +1,6 @@
 // Command grafana-invites invites people to a Grafana organisation, lists, revokes and
-// renews pending invites, and syncs them from a CSV file; it also serves and demonstrates
-// the in-memory fake Grafana.
+// renews pending invites, syncs them from a CSV file, and plans and applies a fleet file
+// across several Grafanas; it also serves and demonstrates the in-memory fake Grafana.
 //
 // Usage:
 //
@@ -9,8 +9,8 @@
 // Run "grafana-invites help" for the commands and "grafana-invites help <command>" for a
 // command's flags and examples. Exit status: 0 done as asked, 1 a Grafana or network error,
 // 2 a usage or input error (a change refused for want of --yes included), 3 some address not
-// brought to the state asked for, 4 a dry run with --detailed-exitcode that would change
-// something, 130 interrupted.
+// brought to the state asked for, 4 a dry run (or plan) with --detailed-exitcode that would
+// change something, 130 interrupted.
 //
 // It is its own module, so that it may use cobra, x/term and a progress bar while the
 // library's go.mod keeps requiring nothing but oapi-codegen's runtime (and testify).

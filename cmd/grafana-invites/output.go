@@ -46,6 +46,8 @@ func (o *output) check() error {
 // JSON every key is present, null for nothing (see entryJSON); CSV leaves such cells
 // empty. Codes are full in JSON and CSV, shortened in tables.
 type entry struct {
+	// Instance is the fleet file's instance (plan and apply); empty (null) elsewhere.
+	Instance string
 	// OrgID is the organisation of a sync file's org column; 0 (null) for the one the
 	// connection names.
 	OrgID   int64
@@ -72,6 +74,7 @@ type entry struct {
 // entryJSON is an entry as JSON: every key present, in Grafana's camelCase, null for
 // nothing. docs/cli-output.schema.json describes it.
 type entryJSON struct {
+	Instance  *string `json:"instance"`
 	OrgID     *int64  `json:"orgId"`
 	Address   string  `json:"address"`
 	Role      *string `json:"role"`
@@ -89,7 +92,7 @@ type entryJSON struct {
 // MarshalJSON writes the entry with every key, null for nothing.
 func (en entry) MarshalJSON() ([]byte, error) {
 	return json.Marshal(entryJSON{
-		OrgID: nullID(en.OrgID), Address: en.Address, Role: nullString(en.Role), Action: nullString(en.Action),
+		Instance: nullString(en.Instance), OrgID: nullID(en.OrgID), Address: en.Address, Role: nullString(en.Role), Action: nullString(en.Action),
 		Result: nullString(en.Result), Code: nullString(en.Code), OldCode: nullString(en.OldCode), URL: nullString(en.URL),
 		UserID: nullID(en.UserID), EmailSent: en.EmailSent, Note: nullString(en.Note), Error: nullString(en.Error),
 	})
@@ -101,7 +104,7 @@ func (en *entry) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &j); err != nil {
 		return err
 	}
-	*en = entry{OrgID: deref(j.OrgID), Address: j.Address, Role: deref(j.Role), Action: deref(j.Action), Result: deref(j.Result),
+	*en = entry{Instance: deref(j.Instance), OrgID: deref(j.OrgID), Address: j.Address, Role: deref(j.Role), Action: deref(j.Action), Result: deref(j.Result),
 		Code: deref(j.Code), OldCode: deref(j.OldCode), URL: deref(j.URL), UserID: deref(j.UserID), EmailSent: j.EmailSent,
 		Note: deref(j.Note), Error: deref(j.Error)}
 	return nil
@@ -132,10 +135,12 @@ func deref[T any](p *T) T {
 }
 
 // entryColumns are entry's JSON keys in order: the CSV header.
-var entryColumns = []string{"orgId", "address", "role", "action", "result", "code", "oldCode", "url", "userId", "emailSent", "note", "error"}
+var entryColumns = []string{"instance", "orgId", "address", "role", "action", "result", "code", "oldCode", "url", "userId", "emailSent", "note", "error"}
 
 func (en entry) field(key string) string {
 	switch key {
+	case "instance":
+		return en.Instance
 	case "orgId":
 		return optionalID(en.OrgID)
 	case "address":
@@ -305,19 +310,24 @@ func (a *app) printEntries(out *output, p printed) error {
 	return nil
 }
 
-// writeEntryTable writes entries as a table: the organisation (when some entry names one),
+// writeEntryTable writes entries as a table: the instance and organisation (when some entry
+// names one),
 // address, role, action (dry run) or result, the code replaced (renew), a short code, a note.
 func writeEntryTable(w io.Writer, entries []entry, dryRun bool) {
 	verb := "RESULT"
 	if dryRun {
 		verb = "ACTION"
 	}
-	orgs, renewed := false, false
+	instances, orgs, renewed := false, false, false
 	for _, en := range entries {
+		instances = instances || en.Instance != ""
 		orgs = orgs || en.OrgID != 0
 		renewed = renewed || en.OldCode != ""
 	}
 	var header []string
+	if instances {
+		header = append(header, "INSTANCE")
+	}
 	if orgs {
 		header = append(header, "ORG")
 	}
@@ -328,6 +338,9 @@ func writeEntryTable(w io.Writer, entries []entry, dryRun bool) {
 	t := newTable(w, append(header, "CODE", "NOTE")...)
 	for _, en := range entries {
 		var cells []string
+		if instances {
+			cells = append(cells, en.Instance)
+		}
 		if orgs {
 			cells = append(cells, orgLabel(en.OrgID))
 		}

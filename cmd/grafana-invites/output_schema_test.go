@@ -22,9 +22,16 @@ var schemaPath = filepath.Join("..", "..", "docs", "cli-output.schema.json")
 // compileSchema compiles one definition of the output schema ("" for the whole).
 func compileSchema(t *testing.T, def string) *jsonschema.Schema {
 	t.Helper()
+	return compileSchemaFile(t, schemaPath, def)
+}
+
+// compileSchemaFile compiles one definition of a schema of the repository ("" for the
+// whole).
+func compileSchemaFile(t *testing.T, path, def string) *jsonschema.Schema {
+	t.Helper()
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
-	abs, err := filepath.Abs(schemaPath)
+	abs, err := filepath.Abs(path)
 	require.NoError(t, err)
 	data, err := os.ReadFile(abs) //nolint:gosec // the repository's own schema
 	require.NoError(t, err)

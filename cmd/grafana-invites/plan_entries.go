@@ -102,7 +102,7 @@ func reportEntry(r api.ReportEntry, sendEmail bool) (entry, *failure) {
 	if who == "" && r.Invite != nil {
 		who = "code " + api.ShortCode(r.Invite.Code)
 	}
-	return en, &failure{who, r.Err}
+	return en, &failure{address: who, err: r.Err}
 }
 
 // reportEntries is Apply's report as entries, with the failures.
@@ -130,10 +130,17 @@ func (a *app) applyPlan(ctx context.Context, c *api.Client, label string, p *api
 	if !isClosed(a.e.interrupt) { // interrupted before: nothing will be under way
 		go a.sayWaiting(prog, p.Changes(), concurrency, finished)
 	}
-	report, err := c.Apply(ctx, p, api.ApplyOptions{Concurrency: concurrency, Stop: a.e.interrupt,
+	entries, fails, err := applyEntries(ctx, c, p, api.ApplyOptions{Concurrency: concurrency, Stop: a.e.interrupt,
 		Progress: func(done, total int, _ api.ReportEntry) { prog.update(done, total) }})
 	close(finished)
 	prog.finish()
+	return entries, fails, err
+}
+
+// applyEntries applies a plan and returns its report as entries, the failures and the
+// run's error; a plan Apply refuses is a usage error.
+func applyEntries(ctx context.Context, c *api.Client, p *api.Plan, opts api.ApplyOptions) ([]entry, []failure, error) {
+	report, err := c.Apply(ctx, p, opts)
 	var ve *api.ValidationError
 	if errors.As(err, &ve) {
 		return nil, nil, usagef("%v", err)

@@ -76,7 +76,8 @@ func newRoot(a *app) *cobra.Command {
 		Short: "Manage invitations to a Grafana organisation",
 		Long: `grafana-invites invites people to a Grafana organisation, lists, revokes and renews
 pending invites, and keeps them in line with a CSV file. It talks to Grafana's HTTP API with
-a service-account token or a user's password.
+a service-account token or a user's password. plan and apply keep a fleet of Grafanas, each
+with its organisations, in line with one YAML file (docs/fleet.md).
 
 Each connection setting is resolved on its own: its flag, else its environment variable,
 else the default (GRAFANA_URL, GRAFANA_TOKEN or GRAFANA_TOKEN_FILE, GRAFANA_USER,
@@ -88,7 +89,7 @@ nothing, the library's outcome tokens, RFC 3339 times.
 
 Exit status: 0 done as asked; 1 a Grafana or network error; 2 a usage or input error (or a
 change not confirmed); 3 done, but some address not brought to the state asked for (a
-pending invite with another role kept, an email not sent); 4 a dry run with
+pending invite with another role kept, an email not sent); 4 a dry run (or plan) with
 --detailed-exitcode that would change something; 130 interrupted.`,
 		Example: `  export GRAFANA_URL=https://grafana.example.com/ GRAFANA_TOKEN=glsa_…
   grafana-invites invite bob@example.com --role Viewer
@@ -123,9 +124,14 @@ pending invite with another role kept, an email not sent); 4 a dry run with
 		return nil
 	}
 
-	root.AddGroup(&cobra.Group{ID: "invites", Title: "Invites:"}, &cobra.Group{ID: "fake", Title: "The fake Grafana:"})
+	root.AddGroup(&cobra.Group{ID: "invites", Title: "Invites:"}, &cobra.Group{ID: "fleet", Title: "Fleets (several Grafanas from one file):"},
+		&cobra.Group{ID: "fake", Title: "The fake Grafana:"})
 	for _, c := range []*cobra.Command{newInviteCmd(a, nil), newListCmd(a, nil), newRevokeCmd(a, nil), newRenewCmd(a, nil), newSyncCmd(a, nil)} {
 		c.GroupID = "invites"
+		root.AddCommand(c)
+	}
+	for _, c := range []*cobra.Command{newPlanCmd(a, nil), newApplyCmd(a, nil)} {
+		c.GroupID = "fleet"
 		root.AddCommand(c)
 	}
 	for _, c := range []*cobra.Command{newDemoCmd(a, nil), newServeFakeCmd(a, nil)} {

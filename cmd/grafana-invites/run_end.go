@@ -86,12 +86,7 @@ func plural(n int, one, many string) string {
 func (a *app) finishRun(out *output, entries []entry, fails []failure, runErr error) error {
 	shown := entries
 	if out.format == formatTable {
-		shown = nil
-		for _, en := range entries {
-			if en.Result != string(api.OutcomeAlreadyInvited) && en.Result != string(api.OutcomeStale) {
-				shown = append(shown, en)
-			}
-		}
+		shown = worthShowing(entries)
 	}
 	if len(shown) > 0 || out.format != formatTable {
 		p := runShows(entries)
@@ -107,6 +102,18 @@ func (a *app) finishRun(out *output, entries []entry, fails []failure, runErr er
 		writeSummaries(a.e.stdout, entries)
 	}
 	return a.endRun(entries, fails, runErr, "actions")
+}
+
+// worthShowing keeps the entries of a run that a table shows: those that changed something
+// or need a look (not those already invited, nor pending invites left alone).
+func worthShowing(entries []entry) []entry {
+	var out []entry
+	for _, en := range entries {
+		if en.Result != string(api.OutcomeAlreadyInvited) && en.Result != string(api.OutcomeStale) {
+			out = append(out, en)
+		}
+	}
+	return out
 }
 
 // dryRunEnd is how a dry run ends: with --detailed-exitcode, exit status 4 when it would

@@ -21,7 +21,9 @@ const savedPlanVersion = 2
 // on, so that a plan made stale by someone else's change is refused instead of applied.
 // It holds invitation codes: it is written readable by its owner only.
 type savedPlan struct {
-	Version   int       `json:"version"`
+	Version int `json:"version"`
+	// Kind is empty in sync's plans, fleetPlanKind in a fleet's.
+	Kind      string    `json:"kind,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
 	// Grafana is the API the plan was made against; applying it elsewhere is refused.
 	Grafana string      `json:"grafana"`
@@ -97,9 +99,9 @@ func newSavedPlan(c *api.Client, plans []orgPlan, rows []row, opts planOptions, 
 	return sp
 }
 
-// writePlanFile writes the plan readable and writable by its owner only (it holds codes),
-// whatever the mode of a file it replaces.
-func writePlanFile(path string, sp *savedPlan) error {
+// writePlanFile writes a plan (sync's or a fleet's) readable and writable by its owner only
+// (it holds codes), whatever the mode of a file it replaces.
+func writePlanFile(path string, sp any) error {
 	data, err := json.MarshalIndent(sp, "", "  ")
 	if err != nil {
 		return err
@@ -132,6 +134,9 @@ func readPlanFile(e *env, path string) (*savedPlan, error) {
 	if err := json.Unmarshal(data, &sp); err != nil {
 		return nil, usagef("--plan %s is not a plan file: %v", path, err)
 	}
+	if sp.Kind == fleetPlanKind {
+		return nil, usagef("--plan %s is a fleet's plan: apply it with grafana-invites apply --plan %s", path, path)
+	}
 	if sp.Version != savedPlanVersion || len(sp.Orgs) == 0 {
 		return nil, usagef("--plan %s is not a plan file of this version (want version %d with at least one organisation)", path, savedPlanVersion)
 	}
@@ -153,11 +158,14 @@ func (sp *savedPlan) rows() ([]row, error) {
 	return out, nil
 }
 
-// staleError lists what changed since a plan was made.
-type staleError struct{ changes []string }
+// staleError lists what changed since a plan was made; remake says how to make a new one.
+type staleError struct {
+	changes []string
+	remake  string
+}
 
 func (e *staleError) Error() string {
-	return "the pending invites changed since the plan was made; nothing was sent. Make a new plan (sync FILE --dry-run --plan-out). Changes:\n  " +
+	return "the pending invites changed since the plan was made; nothing was sent. Make a new plan (" + e.remake + "). Changes:\n  " +
 		strings.Join(e.changes, "\n  ")
 }
 
@@ -183,31 +191,40 @@ func checkFresh(sp *savedPlan, plans []orgPlan) error {
 		if !ok || len(plans) != len(sp.Orgs) {
 			return usagef("the plan file's organisations do not match its rows; make a new plan")
 		}
-		var desired []api.Desired
-		for _, d := range so.Desired {
-			desired = append(desired, api.Desired{Email: d.Email})
-		}
 		where := ""
 		if op.org != 0 {
 			where = fmt.Sprintf("organisation %d: ", op.org)
 		}
-		now := snapshot(op.plan.Pending, desired, sp.Options.Prune)
-		for _, inv := range so.Pending {
-			if !slices.Contains(now, inv) {
-				changes = append(changes, fmt.Sprintf("%s%s: the %s invite %s is no longer pending", where, inv.Email, inv.Role, api.ShortCode(inv.Code)))
-			}
-		}
-		for _, inv := range now {
-			if !slices.Contains(so.Pending, inv) {
-				changes = append(changes, fmt.Sprintf("%s%s: a %s invite %s is pending that was not", where, inv.Email, inv.Role, api.ShortCode(inv.Code)))
-			}
-		}
-		if len(changes) == 0 && !slices.Equal(planEntries(op.plan), so.Entries) {
-			changes = append(changes, where+"the plan made now differs from the saved one")
-		}
+		changes = append(changes, so.changedSince(op.plan, sp.Options.Prune, where)...)
 	}
 	if len(changes) > 0 {
-		return &staleError{changes}
+		return &staleError{changes, "sync FILE --dry-run --plan-out"}
 	}
 	return nil
+}
+
+// changedSince lists what differs between the saved plan of an organisation and the plan
+// made again now from its desired state (prune is the plan's option), each line prefixed
+// by where: the pending invites it rests on, then the plan itself.
+func (so savedOrg) changedSince(now *api.Plan, prune bool, where string) []string {
+	var desired []api.Desired
+	for _, d := range so.Desired {
+		desired = append(desired, api.Desired{Email: d.Email})
+	}
+	var changes []string
+	pending := snapshot(now.Pending, desired, prune)
+	for _, inv := range so.Pending {
+		if !slices.Contains(pending, inv) {
+			changes = append(changes, fmt.Sprintf("%s%s: the %s invite %s is no longer pending", where, inv.Email, inv.Role, api.ShortCode(inv.Code)))
+		}
+	}
+	for _, inv := range pending {
+		if !slices.Contains(so.Pending, inv) {
+			changes = append(changes, fmt.Sprintf("%s%s: a %s invite %s is pending that was not", where, inv.Email, inv.Role, api.ShortCode(inv.Code)))
+		}
+	}
+	if len(changes) == 0 && !slices.Equal(planEntries(now), so.Entries) {
+		changes = append(changes, where+"the plan made now differs from the saved one")
+	}
+	return changes
 }

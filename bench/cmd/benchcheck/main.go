@@ -126,7 +126,11 @@ func main() {
 	targets = append(targets, target{"fake list of 10 000, cached / encoded anew time", "BenchmarkListCache/cached=true", "BenchmarkListCache/cached=false", "ns/op", 0.25, "max ratio"})
 	targets = append(targets,
 		target{"CLI sync of 2 000 at 20 ms, concurrency 16: time / ideal", "BenchmarkSync/concurrency=16", "", "x-ideal", 1.15, "max value"},
-		target{"CLI sync of 2 000 at 20 ms, concurrency 64: time / ideal", "BenchmarkSync/concurrency=64", "", "x-ideal", 1.3, "max value"})
+		target{"CLI sync of 2 000 at 20 ms, concurrency 64: time / ideal", "BenchmarkSync/concurrency=64", "", "x-ideal", 1.3, "max value"},
+		// A fleet of 10 Grafanas × 5 organisations × 200 invites, 20 ms away: apply -f (plan
+		// and apply) as its own process, at the default concurrency.
+		target{"CLI fleet 10×5×200 at 20 ms: apply time / ideal", "BenchmarkFleet", "", "x-ideal", 1.3, "max value"},
+		target{"CLI fleet 10×5×200 at 20 ms: peak RSS, MiB", "BenchmarkFleet", "", "peak-MiB", 150, "max value"})
 
 	missed := 0
 	fmt.Println("TARGET                                                   VALUE     LIMIT    RESULT")

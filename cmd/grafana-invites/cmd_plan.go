@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// fleetPlanOptions are plan's flags.
+type fleetPlanOptions struct {
+	app *app
+	out *output
+	fleetFlags
+	// PlanOut is where the plan is saved for apply --plan.
+	PlanOut string
+	dryRunFlags
+	timeout time.Duration
+}
+
+// newPlanCmd builds plan; runF, when not nil, is called with the parsed options instead of
+// runPlan.
+func newPlanCmd(a *app, runF func(context.Context, *fleetPlanOptions) error) *cobra.Command {
+	opts := &fleetPlanOptions{app: a}
+	cmd := &cobra.Command{
+		Use:   "plan -f FLEET [flags]",
+		Short: "Show what apply would change across a fleet of Grafanas",
+		Long: `Plan every organisation of every Grafana of a fleet file (YAML: docs/fleet.md) and print
+what apply would change, grouped by instance and organisation; nothing is changed. Every
+problem of the file, and of the CSV files it names, is reported with its line before
+anything is sent.
+
+Instances are planned at once (--parallel bounds how many). An instance that is down,
+refuses its credentials or answers for another organisation is reported by name and
+left out; the others are planned, and the exit status is 1.
+
+--plan-out saves the plan (readable by you only: it holds codes) for apply --plan, which
+applies exactly that plan and refuses it whole when any instance's pending invites changed
+since. --detailed-exitcode exits 4 when something would change (a drift check in CI).`,
+		Example: `  grafana-invites plan -f fleet.yaml
+  grafana-invites plan -f fleet.yaml --detailed-exitcode -q
+  grafana-invites plan -f fleet.yaml --plan-out fleet.plan.json
+  grafana-invites plan -f fleet.yaml -o json | jq '.summaryByInstance'`,
+		Args: noArgs,
+	}
+	opts.out = addOutputFlag(cmd)
+	addFleetFlags(cmd, &opts.fleetFlags)
+	addDryRunFlags(cmd, &opts.dryRunFlags)
+	fs := cmd.Flags()
+	fs.StringVar(&opts.PlanOut, "plan-out", "", "save the plan to this file for apply --plan (mode 0600: it holds codes)")
+	_ = cmd.MarkFlagFilename("plan-out", "json")
+	cmd.RunE = a.runE(func(ctx context.Context, _ *cobra.Command, _ []string) error {
+		if err := opts.out.check(); err != nil {
+			return err
+		}
+		if opts.File == "" {
+			return usagef("plan needs the fleet file: -f FLEET")
+		}
+		var err error
+		if opts.timeout, err = opts.fleetFlags.check(); err != nil {
+			return err
+		}
+		if runF != nil {
+			return runF(ctx, opts)
+		}
+		return runPlan(ctx, opts)
+	})
+	return cmd
+}
+
+// runPlan plans the fleet and prints it; it saves it with --plan-out when every instance
+// was planned.
+func runPlan(ctx context.Context, opts *fleetPlanOptions) error {
+	a := opts.app
+	fl, err := a.readFleet(opts.File)
+	if err != nil {
+		return err
+	}
+	runs, err := a.planFleetFile(ctx, fl.instances, opts.fleetFlags, opts.timeout)
+	if err != nil {
+		return err
+	}
+	ok, failed := planned(runs)
+	a.reportUnplanned(failed)
+	if opts.PlanOut != "" {
+		if len(failed) > 0 {
+			a.note("grafana-invites: the plan was not saved to %s: a saved plan covers every instance, and %d %s not planned", opts.PlanOut, len(failed), plural(len(failed), "was", "were"))
+		} else {
+			if err := writePlanFile(opts.PlanOut, newFleetSavedPlan(opts.File, runs, a.e.now())); err != nil {
+				return err
+			}
+			a.note("plan saved to %s; apply it with: grafana-invites apply --plan %s", opts.PlanOut, opts.PlanOut)
+		}
+	}
+	if err := a.printFleet(opts.out, runs, dryRunShows(fleetEntries(ok), opts.ShowUnchanged)); err != nil {
+		return err
+	}
+	if opts.out.format == formatTable && !a.quiet {
+		a.printFleetTotals(runs)
+	}
+	if len(failed) > 0 {
+		return &exitStatus{exitError}
+	}
+	n, _ := fleetChanges(ok)
+	return dryRunEnd(opts.DetailedExitcode, n)
+}
