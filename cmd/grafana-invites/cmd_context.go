@@ -160,22 +160,12 @@ type contextNameOptions struct {
 // newContextUseCmd builds "context use"; runF, when not nil, is called instead of
 // runContextUse.
 func newContextUseCmd(a *app, runF func(context.Context, *contextNameOptions) error) *cobra.Command {
-	opts := &contextNameOptions{app: a}
-	cmd := &cobra.Command{
-		Use:               "use NAME",
-		Short:             "Make a context the current one",
-		Example:           "  grafana-invites context use prod",
-		Args:              exactlyOneName("context use"),
-		ValidArgsFunction: a.contextNames,
-	}
-	cmd.RunE = a.runE(func(ctx context.Context, _ *cobra.Command, args []string) error {
-		opts.Name = args[0]
-		if runF != nil {
-			return runF(ctx, opts)
-		}
-		return runContextUse(opts)
-	})
-	return cmd
+	return newContextNameCmd(a, &cobra.Command{
+		Use:     "use NAME",
+		Short:   "Make a context the current one",
+		Example: "  grafana-invites context use prod",
+		Args:    exactlyOneName("context use"),
+	}, runF, runContextUse)
 }
 
 func runContextUse(opts *contextNameOptions) error {
@@ -192,6 +182,23 @@ func runContextUse(opts *contextNameOptions) error {
 	}
 	opts.app.note("now using context %q (%s)", opts.Name, cfg.Contexts[opts.Name].URL)
 	return nil
+}
+
+// newContextNameCmd finishes a context subcommand that takes a context's name (use, show,
+// remove): the name is completed, and runF (tests) or run is called with it.
+func newContextNameCmd(a *app, cmd *cobra.Command, runF func(context.Context, *contextNameOptions) error, run func(*contextNameOptions) error) *cobra.Command {
+	opts := &contextNameOptions{app: a}
+	cmd.ValidArgsFunction = a.contextNames
+	cmd.RunE = a.runE(func(ctx context.Context, _ *cobra.Command, args []string) error {
+		if len(args) == 1 {
+			opts.Name = args[0]
+		}
+		if runF != nil {
+			return runF(ctx, opts)
+		}
+		return run(opts)
+	})
+	return cmd
 }
 
 // lookup returns the context name names, or a usage error listing those there are.
@@ -273,24 +280,12 @@ func (ce *contextEntry) credentialsRef() string {
 // newContextShowCmd builds "context show"; runF, when not nil, is called instead of
 // runContextShow.
 func newContextShowCmd(a *app, runF func(context.Context, *contextNameOptions) error) *cobra.Command {
-	opts := &contextNameOptions{app: a}
-	cmd := &cobra.Command{
-		Use:               "show [NAME]",
-		Short:             "Show a context (the current one by default): its references, never secrets",
-		Example:           "  grafana-invites context show\n  grafana-invites context show prod",
-		Args:              cobra.MaximumNArgs(1),
-		ValidArgsFunction: a.contextNames,
-	}
-	cmd.RunE = a.runE(func(ctx context.Context, _ *cobra.Command, args []string) error {
-		if len(args) == 1 {
-			opts.Name = args[0]
-		}
-		if runF != nil {
-			return runF(ctx, opts)
-		}
-		return runContextShow(opts)
-	})
-	return cmd
+	return newContextNameCmd(a, &cobra.Command{
+		Use:     "show [NAME]",
+		Short:   "Show a context (the current one by default): its references, never secrets",
+		Example: "  grafana-invites context show\n  grafana-invites context show prod",
+		Args:    cobra.MaximumNArgs(1),
+	}, runF, runContextShow)
 }
 
 func runContextShow(opts *contextNameOptions) error {
@@ -332,7 +327,7 @@ func readiness(e *env, ce *contextEntry) string {
 		if f == "" {
 			continue
 		}
-		if err := checkPrivate(e, f); err != nil {
+		if err := checkPrivate(f); err != nil {
 			return "no: " + err.Error()
 		}
 	}
@@ -342,22 +337,12 @@ func readiness(e *env, ce *contextEntry) string {
 // newContextRemoveCmd builds "context remove"; runF, when not nil, is called instead of
 // runContextRemove.
 func newContextRemoveCmd(a *app, runF func(context.Context, *contextNameOptions) error) *cobra.Command {
-	opts := &contextNameOptions{app: a}
-	cmd := &cobra.Command{
-		Use:               "remove NAME",
-		Short:             "Remove a context (its credentials' variables and files are left alone)",
-		Example:           "  grafana-invites context remove staging",
-		Args:              exactlyOneName("context remove"),
-		ValidArgsFunction: a.contextNames,
-	}
-	cmd.RunE = a.runE(func(ctx context.Context, _ *cobra.Command, args []string) error {
-		opts.Name = args[0]
-		if runF != nil {
-			return runF(ctx, opts)
-		}
-		return runContextRemove(opts)
-	})
-	return cmd
+	return newContextNameCmd(a, &cobra.Command{
+		Use:     "remove NAME",
+		Short:   "Remove a context (its credentials' variables and files are left alone)",
+		Example: "  grafana-invites context remove staging",
+		Args:    exactlyOneName("context remove"),
+	}, runF, runContextRemove)
 }
 
 func runContextRemove(opts *contextNameOptions) error {

@@ -264,7 +264,7 @@ func readSecretFile(e *env, flag, path string, trim func(string) string) (string
 	if err != nil {
 		return "", usagef("cannot read %s: %v", flag, err)
 	}
-	if err := checkPrivate(e, path); err != nil {
+	if err := checkPrivate(path); err != nil {
 		return "", usagef("%s: %v", flag, err)
 	}
 	s := trim(string(b))

@@ -118,7 +118,7 @@ func fromFile(e *env, where, what, path string, trim func(string) string) (setti
 
 // checkPrivate refuses a secret file that other users can read or write, as ssh refuses
 // such a key: its secret must be assumed known.
-func checkPrivate(_ *env, path string) error {
+func checkPrivate(path string) error {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)

@@ -281,7 +281,7 @@ func (fc *fleetCheck) desired(oat, what string, fo *fleetOrg) (out []api.Desired
 			if prev.role != d.Role {
 				fc.add(at, "%s: organisation %d lists %s %s as %s and %s as %s", what, fo.ID, d.Email, prev.where, prev.role, where, d.Role)
 			} else {
-				fc.a.note("%s:%d: warning: %s repeats %s %s; ignored", fc.path, fc.line(at), d.Email, prev.where, prev.role)
+				fc.a.note("%s:%d: warning: %s is listed %s already, as %s; ignored", fc.path, fc.line(at), d.Email, prev.where, prev.role)
 			}
 			return
 		}

@@ -193,6 +193,20 @@ func TestFleetFileProblems(t *testing.T) {
 	}
 	assert.Equal(t, calls, f.fg.Calls(fakegrafana.OpGetPendingOrgInvites), "nothing was sent")
 
+	t.Run("warning", func(t *testing.T) {
+		f.write("teams/again.csv", "email,role\nALICE@example.com,Viewer\n")
+		code, _, errOut := f.run("", "plan", "-f", f.write("again.yaml", `instances:
+  - name: prod
+    url: {{prod}}
+    tokenEnv: PROD_TOKEN
+    orgs:
+      - id: 1
+        invites: [{email: alice@example.com, role: Viewer}]
+        file: teams/again.csv
+`))
+		assert.Equal(t, exitOK, code, errOut)
+		assert.Equal(t, "again.yaml:8: warning: ALICE@example.com is listed on line 7 already, as Viewer; ignored\n", errOut)
+	})
 	t.Run("syntax", func(t *testing.T) {
 		code, _, errOut := f.run("", "plan", "-f", f.write("broken.yaml", "instances:\n  - name: [\n"))
 		assert.Equal(t, exitUsage, code)
@@ -386,4 +400,26 @@ func TestFleetShortfall(t *testing.T) {
 	code, _, errOut = f.run("", "apply", "-f", fleet, "--timeout", "2s")
 	assert.Equal(t, exitError, code, "an instance not planned outweighs a shortfall: %s", errOut)
 	assert.Contains(t, errOut, `instance "down"`)
+}
+
+// TestFleetApplyAsks: on a terminal, an apply that revokes shows what goes, per instance
+// and organisation, and asks; anything but yes changes nothing and exits 2.
+func TestFleetApplyAsks(t *testing.T) {
+	f := newFleetCLI(t)
+	f.tty = true
+	f.seedStaging(2, "stale@example.com:Viewer")
+	fleet := f.write("fleet.yaml", theFleet)
+	f.write("teams/prod-1.csv", "email,role\ncarol@example.com,Viewer\n")
+
+	code, _, errOut := f.run("n\n", "apply", "-f", fleet)
+	assert.Equal(t, exitUsage, code, errOut)
+	assert.Regexp(t, `INSTANCE\s+ORG\s+ADDRESS\s+ROLE\s+ACTION`, errOut)
+	assert.Regexp(t, `staging\s+2\s+stale@example.com\s+Viewer\s+revoke`, errOut)
+	assert.Contains(t, errOut, "Revoke 1 pending invites (their links stop working)? [y/N] nothing was changed")
+	assert.Empty(t, pendingIn(f.fg, 1), "nothing was changed anywhere")
+	assert.Equal(t, []string{"stale@example.com:Viewer"}, pendingIn(f.staging, 2))
+
+	code, _, errOut = f.run("y\n", "apply", "-f", fleet)
+	assert.Equal(t, exitOK, code, errOut)
+	assert.Equal(t, []string{"erin@example.com:Editor"}, pendingIn(f.staging, 2))
 }
