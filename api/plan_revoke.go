@@ -16,20 +16,22 @@ type RevokeTargets struct {
 // an Invite that holds only the code; an address without pending invites gets no entry.
 // A code that cannot be one, or an empty address, is a *ValidationError before any I/O.
 func (c *Client) PlanRevoke(ctx context.Context, targets RevokeTargets) (*Plan, error) {
-	for _, code := range targets.Codes {
-		if err := CheckCode(code); err != nil {
-			return nil, err
-		}
-	}
-	emails := map[string]bool{}
-	for _, e := range targets.Emails {
-		k, err := emailKey(e)
-		if err != nil {
-			return nil, err
-		}
-		emails[k] = true
+	if _, err := revokeEmails(targets); err != nil {
+		return nil, err
 	}
 	pending, err := c.ListPending(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return PlanRevokeFrom(pending, targets)
+}
+
+// PlanRevokeFrom is PlanRevoke on a list of pending invites the caller has just made
+// (ListPending's, say, read to resolve what to revoke): it sends nothing. The plan is only
+// as fresh as the list; Apply revokes each invite by its code, and one gone meanwhile is
+// reported revoked.
+func PlanRevokeFrom(pending []Invite, targets RevokeTargets) (*Plan, error) {
+	emails, err := revokeEmails(targets)
 	if err != nil {
 		return nil, err
 	}
@@ -64,4 +66,23 @@ func (c *Client) PlanRevoke(ctx context.Context, targets RevokeTargets) (*Plan, 
 	}
 	p.sort()
 	return p, nil
+}
+
+// revokeEmails checks the targets (a code that cannot be one, an empty address) and
+// returns their addresses as NormalizeEmail compares them.
+func revokeEmails(targets RevokeTargets) (map[string]bool, error) {
+	for _, code := range targets.Codes {
+		if err := CheckCode(code); err != nil {
+			return nil, err
+		}
+	}
+	emails := map[string]bool{}
+	for _, e := range targets.Emails {
+		k, err := emailKey(e)
+		if err != nil {
+			return nil, err
+		}
+		emails[k] = true
+	}
+	return emails, nil
 }

@@ -47,6 +47,30 @@ func TestPlanRevoke(t *testing.T) {
 	assert.ErrorIs(t, err, api.ErrInvalidInput)
 }
 
+// TestPlanRevokeFrom: planned on a list the caller holds, a revocation sends nothing and is
+// the plan PlanRevoke makes from the same list; bad targets are refused alike.
+func TestPlanRevokeFrom(t *testing.T) {
+	ctx := context.Background()
+	fg, c := startFake(t)
+	mustInvite(t, c, "bob@example.com", api.RoleViewer)
+	mustInvite(t, c, "ann@example.com", api.RoleViewer)
+	pending, err := c.ListPending(ctx)
+	require.NoError(t, err)
+	targets := api.RevokeTargets{Codes: []string{pending[0].Code}, Emails: []string{"BOB@example.com"}}
+	lists := fg.Calls(fakegrafana.OpGetPendingOrgInvites)
+	from, err := api.PlanRevokeFrom(pending, targets)
+	require.NoError(t, err)
+	assert.Equal(t, lists, fg.Calls(fakegrafana.OpGetPendingOrgInvites), "nothing sent")
+	planned, err := c.PlanRevoke(ctx, targets)
+	require.NoError(t, err)
+	assert.Equal(t, planned, from)
+
+	_, err = api.PlanRevokeFrom(pending, api.RevokeTargets{Codes: []string{"../x"}})
+	assert.ErrorIs(t, err, api.ErrInvalidInput)
+	_, err = api.PlanRevokeFrom(pending, api.RevokeTargets{Emails: []string{" "}})
+	assert.ErrorIs(t, err, api.ErrInvalidInput)
+}
+
 // TestRevokeGoneMeanwhileIsDone: an invite revoked by someone else between the plan and
 // Apply (a 404) is done, in Apply and RevokeByEmail alike.
 func TestRevokeGoneMeanwhileIsDone(t *testing.T) {

@@ -440,10 +440,12 @@ func TestRevokeByTheCodeTablesShow(t *testing.T) {
 	c := newCLI(t)
 	c.seed("a@example.com:Viewer", "b@example.com:Viewer")
 	code := c.fg.Invites()[0].Code
+	lists := c.fg.Calls(fakegrafana.OpGetPendingOrgInvites)
 	n, out, errOut := c.run("", "revoke", code[:4])
 	require.Equal(t, exitOK, n, errOut)
 	assert.Contains(t, out, "a@example.com  Viewer  revoked")
 	assert.Equal(t, 1, c.fg.Calls(fakegrafana.OpRevokeInvite))
+	assert.Equal(t, lists+1, c.fg.Calls(fakegrafana.OpGetPendingOrgInvites), "one list resolves the code and makes the plan")
 
 	n, _, errOut = c.run("", "revoke", "zzzz-nothing")
 	assert.Equal(t, exitUsage, n)

@@ -134,9 +134,9 @@ func runRevoke(ctx context.Context, opts *revokeOptions) error {
 	if err != nil {
 		return err
 	}
-	plan, err := c.PlanRevoke(planCtx, sel)
+	plan, err := api.PlanRevokeFrom(pending, sel) // the list just read: no second one
 	if err != nil {
-		return interrupted(planCtx, err)
+		return err
 	}
 	if opts.DryRun {
 		entries := append(planEntries(plan), withoutInvites(opts.Targets, plan, actionNone)...)
