@@ -36,7 +36,20 @@ left out; the others are planned, and the exit status is 1.
 
 --plan-out saves the plan (readable by you only: it holds codes) for apply --plan, which
 applies exactly that plan and refuses it whole when any instance's pending invites changed
-since. --detailed-exitcode exits 4 when something would change (a drift check in CI).`,
+since. --detailed-exitcode exits 4 when something would change (a drift check in CI).
+
+The fleet file (JSON Schema: docs/fleet.schema.json; credentials by reference only):
+
+  instances:
+    - name: prod
+      url: https://grafana.example.com/
+      tokenEnv: GRAFANA_PROD_TOKEN    # or tokenFile, user + passwordEnv/passwordFile, or context: NAME
+      orgs:
+        - id: 1
+          prune: false                # also replaceRole, sendEmail
+          invites:
+            - {email: alice@example.com, role: Editor, name: Alice}
+          file: teams/prod-1.csv      # rows as sync reads them, relative to the fleet file`,
 		Example: `  grafana-invites plan -f fleet.yaml
   grafana-invites plan -f fleet.yaml --detailed-exitcode -q
   grafana-invites plan -f fleet.yaml --plan-out fleet.plan.json
@@ -47,6 +60,8 @@ since. --detailed-exitcode exits 4 when something would change (a drift check in
 	addFleetFlags(cmd, &opts.fleetFlags)
 	addDryRunFlags(cmd, &opts.dryRunFlags)
 	fs := cmd.Flags()
+	fs.Lookup("show-unchanged").Usage = "list what stays as it is too, not only its count" // a plan is a dry run
+	fs.Lookup("detailed-exitcode").Usage = "exit 4 when something would change (0 when nothing)"
 	fs.StringVar(&opts.PlanOut, "plan-out", "", "save the plan to this file for apply --plan (mode 0600: it holds codes)")
 	_ = cmd.MarkFlagFilename("plan-out", "json")
 	cmd.RunE = a.runE(func(ctx context.Context, _ *cobra.Command, _ []string) error {

@@ -23,7 +23,7 @@ import (
 )
 
 // commandNames are the commands whose help has a golden file.
-var commandNames = []string{"invite", "list", "revoke", "renew", "sync", "demo", "serve-fake", "version", "completion", "help"}
+var commandNames = []string{"invite", "list", "revoke", "renew", "sync", "plan", "apply", "demo", "serve-fake", "version", "completion", "help"}
 
 // TestHelp: help goes to stdout with examples, through "help CMD", "CMD --help" and
 // "CMD -h" alike, with the flags under their headings.

@@ -101,6 +101,31 @@ func TestFleetExample(t *testing.T) {
 	assert.Len(t, fl.instances[0].orgs[0].desired, 4, "two invites and the CSV file's two rows")
 }
 
+// TestFleetHelpExample: the fleet file plan's help shows is one the reader accepts.
+func TestFleetHelpExample(t *testing.T) {
+	long := newPlanCmd(newTestApp(), nil).Long
+	_, example, found := strings.Cut(long, "The fleet file (")
+	require.True(t, found)
+	var lines []string
+	for line := range strings.Lines(example) {
+		if strings.HasPrefix(line, "  ") {
+			lines = append(lines, strings.TrimPrefix(line, "  "))
+		}
+	}
+	c := newCLI(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "fleet.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(strings.Join(lines, "")), 0o600))
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "teams"), 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "teams", "prod-1.csv"), []byte("email,role\nbob@example.com,Viewer\n"), 0o600))
+	a := &app{e: &env{getenv: func(k string) string { return c.vars[k] }, readFile: os.ReadFile, stderr: &syncBuffer{}}}
+	fl, err := a.readFleet(path)
+	require.NoError(t, err)
+	require.Len(t, fl.instances, 1)
+	assert.Len(t, fl.instances[0].orgs[0].desired, 2)
+	assert.NoError(t, fleetSchema(t).Validate(yamlAsJSON(t, strings.Join(lines, ""))))
+}
+
 // TestFleetSchemaRefusesWhatTheReaderRefuses: files the reader refuses, the schema refuses
 // too, so that an editor marks them before a run does.
 func TestFleetSchemaRefusesWhatTheReaderRefuses(t *testing.T) {
