@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -99,7 +100,8 @@ func runPlan(ctx context.Context, opts *fleetPlanOptions) error {
 	a.reportUnplanned(failed)
 	if opts.PlanOut != "" {
 		if len(failed) > 0 {
-			a.note("grafana-invites: the plan was not saved to %s: a saved plan covers every instance, and %d %s not planned", opts.PlanOut, len(failed), plural(len(failed), "was", "were"))
+			fmt.Fprintf(a.e.stderr, "grafana-invites: the plan was not saved to %s: a saved plan covers every instance, and %d %s not planned\n", // said even with -q
+				opts.PlanOut, len(failed), plural(len(failed), "was", "were"))
 		} else {
 			if err := writePlanFile(opts.PlanOut, newFleetSavedPlan(opts.File, runs, a.e.now())); err != nil {
 				return err

@@ -42,14 +42,18 @@ func (a *app) connectFleet(targets []*fleetTarget, timeout time.Duration) ([]*in
 	var probs []string
 	for _, t := range targets {
 		c, err := a.fleetClient(t, timeout)
-		if err != nil {
+		var ie *interruptedError
+		switch {
+		case errors.As(err, &ie): // Ctrl-C at a password prompt
+			return nil, err
+		case err != nil:
 			probs = append(probs, err.Error())
 			continue
 		}
 		runs = append(runs, &instanceRun{t: t, client: c})
 	}
 	if len(probs) > 0 {
-		return nil, usagef("cannot connect to every instance; nothing was sent:\n%s", strings.Join(probs, "\n"))
+		return nil, usagef("some instances' URL or credentials cannot be used; nothing was sent:\n%s", strings.Join(probs, "\n"))
 	}
 	return runs, nil
 }
