@@ -45,6 +45,7 @@ Ctrl-C starts nothing new on any instance, lets the requests under way finish, p
 was done per instance and organisation and exits 130; a second Ctrl-C cuts them short.`,
 		Example: `  grafana-invites apply -f fleet.yaml
   grafana-invites apply -f fleet.yaml --yes -o json
+  grafana-invites apply -f fleet.yaml --instance staging
   grafana-invites plan -f fleet.yaml --plan-out fleet.plan.json && grafana-invites apply --plan fleet.plan.json --yes`,
 		Args: noArgs,
 	}
@@ -67,6 +68,8 @@ was done per instance and organisation and exits 130; a second Ctrl-C cuts them 
 			return usagef("-f and --plan both name what to apply: give the fleet file, or the plan saved from it")
 		case opts.File == "" && opts.PlanIn == "":
 			return usagef("apply needs the fleet file (-f FLEET) or a saved plan (--plan PLAN)")
+		case opts.PlanIn != "" && len(opts.Instances) > 0:
+			return usagef("--plan applies a saved plan whole: --instance belongs to the plan that made it")
 		}
 		var err error
 		if opts.timeout, err = opts.check(); err != nil {
@@ -96,7 +99,9 @@ func runApply(ctx context.Context, opts *fleetApplyOptions) error {
 		if err != nil {
 			return err
 		}
-		targets = fl.instances
+		if targets, err = opts.pick(fl); err != nil {
+			return err
+		}
 	}
 	runs, err := a.planFleetFile(ctx, targets, opts.fleetFlags, opts.timeout)
 	if err != nil {

@@ -54,6 +54,7 @@ The fleet file (JSON Schema: docs/fleet.schema.json; credentials by reference on
 		Example: `  grafana-invites plan -f fleet.yaml
   grafana-invites plan -f fleet.yaml --detailed-exitcode -q
   grafana-invites plan -f fleet.yaml --plan-out fleet.plan.json
+  grafana-invites plan -f fleet.yaml --instance staging
   grafana-invites plan -f fleet.yaml -o json | jq '.summaryByInstance'`,
 		Args: noArgs,
 	}
@@ -92,7 +93,11 @@ func runPlan(ctx context.Context, opts *fleetPlanOptions) error {
 	if err != nil {
 		return err
 	}
-	runs, err := a.planFleetFile(ctx, fl.instances, opts.fleetFlags, opts.timeout)
+	targets, err := opts.pick(fl)
+	if err != nil {
+		return err
+	}
+	runs, err := a.planFleetFile(ctx, targets, opts.fleetFlags, opts.timeout)
 	if err != nil {
 		return err
 	}

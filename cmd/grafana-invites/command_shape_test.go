@@ -101,13 +101,15 @@ func TestCommandsParseFlagsAlone(t *testing.T) {
 		var got *fleetPlanOptions
 		a := newTestApp()
 		code, errOut := parseOnly(t, newPlanCmd(a, func(_ context.Context, o *fleetPlanOptions) error { got = o; return nil }), a,
-			"-f", "fleet.yaml", "--plan-out", "p.json", "--detailed-exitcode", "--show-unchanged", "--parallel", "3", "--timeout", "1m", "-o", "json")
+			"-f", "fleet.yaml", "--plan-out", "p.json", "--detailed-exitcode", "--show-unchanged", "--parallel", "3", "--timeout", "1m", "-o", "json",
+			"--instance", "prod,lab", "--instance", "staging")
 		require.Equal(t, exitOK, code, errOut)
 		assert.Equal(t, "fleet.yaml", got.File)
 		assert.Equal(t, "p.json", got.PlanOut)
 		assert.True(t, got.DetailedExitcode && got.ShowUnchanged)
 		assert.Equal(t, 3, got.Parallel)
 		assert.Equal(t, time.Minute, got.timeout)
+		assert.Equal(t, []string{"prod", "lab", "staging"}, got.Instances)
 	})
 	t.Run("apply", func(t *testing.T) {
 		var got *fleetApplyOptions
@@ -165,6 +167,7 @@ func TestCommandsParseFlagsAlone(t *testing.T) {
 		{"plan parallel", func(a *app) *cobra.Command { return newPlanCmd(a, nil) }, []string{"-f", "f.yaml", "--parallel", "0"}, "--parallel 0: want 1 to 64"},
 		{"apply file and plan", func(a *app) *cobra.Command { return newApplyCmd(a, nil) }, []string{"-f", "f.yaml", "--plan", "p.json"}, "-f and --plan both name what to apply"},
 		{"apply nothing", func(a *app) *cobra.Command { return newApplyCmd(a, nil) }, nil, "apply needs the fleet file (-f FLEET) or a saved plan (--plan PLAN)"},
+		{"apply plan and instance", func(a *app) *cobra.Command { return newApplyCmd(a, nil) }, []string{"--plan", "p.json", "--instance", "x"}, "--plan applies a saved plan whole"},
 		{"serve-fake fault", func(a *app) *cobra.Command { return newServeFakeCmd(a, nil) }, []string{"--fault", "nope"}, "--fault"},
 	}
 	for _, tt := range refused {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/grafana-invites/grafana-invites/api"
 )
@@ -31,7 +32,8 @@ type fleetInstanceJSON struct {
 }
 
 // printFleet writes what plan (dryRun) or apply shows of the runs: p's entries, grouped by
-// instance and organisation in a table.
+// instance and organisation in a table. A plan's organisations with nothing to change are
+// named together in one line, so that a large fleet's plan shows its changes.
 func (a *app) printFleet(out *output, runs []*instanceRun, p printed) error {
 	switch out.format {
 	case formatJSON:
@@ -41,6 +43,8 @@ func (a *app) printFleet(out *output, runs []*instanceRun, p printed) error {
 	}
 	w := a.e.stdout
 	first := true
+	var still []string // a plan's organisations without a change, said in one line
+	unchanged := 0
 	for _, r := range runs {
 		if r.err != nil {
 			continue
@@ -58,6 +62,10 @@ func (a *app) printFleet(out *output, runs []*instanceRun, p printed) error {
 					en.Instance, en.OrgID = "", 0
 					shown = append(shown, en)
 				}
+			}
+			if p.dryRun && len(shown) == 0 {
+				still, unchanged = append(still, fmt.Sprintf("%s org %d", r.t.name, op.org)), unchanged+len(all)
+				continue
 			}
 			if !first {
 				fmt.Fprintln(w)
@@ -83,6 +91,12 @@ func (a *app) printFleet(out *output, runs []*instanceRun, p printed) error {
 			}
 			writeSummary(w, all)
 		}
+	}
+	if len(still) > 0 && !a.quiet {
+		if !first {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "Nothing to change (%d unchanged) in %s.\n", unchanged, strings.Join(still, ", "))
 	}
 	return nil
 }

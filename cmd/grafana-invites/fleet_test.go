@@ -143,13 +143,35 @@ func TestFleetPlanAndApply(t *testing.T) {
 	code, out, errOut = f.run("", "plan", "-f", fleet, "--detailed-exitcode")
 	require.Equal(t, exitOK, code, errOut)
 	assert.Contains(t, out, "Plan: 0 to invite, 0 to replace, 0 to revoke in 3 organisations of 2 instances; nothing was changed.")
-	assert.Equal(t, 3, strings.Count(out, "Nothing to change"), out)
+	assert.Contains(t, out, "Nothing to change (6 unchanged) in prod org 1, staging org 1, staging org 2.\n")
+	assert.NotContains(t, out, "Instance ", "no heading without a change")
 
 	code, out, errOut = f.run("", "apply", "-f", fleet, "-o", "json")
 	require.Equal(t, exitOK, code, errOut)
 	validate(t, "fleet", out)
 	assert.NotContains(t, out, `"instance": null`, "every entry names its instance")
 	assert.NotContains(t, out, `"orgId": null`, "and its organisation")
+}
+
+// TestFleetInstanceFilter: --instance plans and applies the instances it names alone; a
+// name the file does not have is refused with those it has.
+func TestFleetInstanceFilter(t *testing.T) {
+	f := newFleetCLI(t)
+	fleet := f.write("fleet.yaml", theFleet)
+	f.write("teams/prod-1.csv", "email,role\ncarol@example.com,Viewer\n")
+	code, out, errOut := f.run("", "plan", "-f", fleet, "--instance", "staging")
+	require.Equal(t, exitOK, code, errOut)
+	assert.NotContains(t, out, "prod")
+	assert.Contains(t, out, "of 1 instance;")
+
+	code, _, errOut = f.run("", "apply", "-f", fleet, "--instance", "staging", "--yes")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Empty(t, pendingIn(f.fg, 1), "prod was left alone")
+	assert.Equal(t, []string{"erin@example.com:Editor"}, pendingIn(f.staging, 2))
+
+	code, _, errOut = f.run("", "plan", "-f", fleet, "--instance", "nope")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "--instance nope: fleet.yaml has no such instance; its instances are: prod, staging")
 }
 
 // TestFleetFileProblems: every problem of a fleet file and of the CSV files it names is
