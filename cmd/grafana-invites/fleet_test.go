@@ -242,6 +242,22 @@ func TestFleetFileProblems(t *testing.T) {
 		assert.Equal(t, exitUsage, code)
 		assert.Contains(t, errOut, `fleet.yaml:13: instance "staging": its password variable $OLGA_PASSWORD is not set`)
 	})
+	t.Run("token file open to others", func(t *testing.T) {
+		token := f.write("prod.token", f.fg.Token+"\n")
+		require.NoError(t, os.Chmod(token, 0o644)) //nolint:gosec // the mode under test
+		code, _, errOut := f.run("", "plan", "-f", f.write("open.yaml", `instances:
+  - name: prod
+    url: {{prod}}
+    tokenFile: prod.token
+    orgs: [{id: 1, invites: [{email: a@example.com, role: Viewer}]}]
+`))
+		assert.Equal(t, exitUsage, code)
+		assert.Contains(t, errOut, `open.yaml:2: instance "prod"'s token file: prod.token is open to other users (mode 0644): chmod 600 prod.token`)
+		assert.NotContains(t, errOut, f.fg.Token)
+		require.NoError(t, os.Chmod(token, 0o600))
+		code, _, errOut = f.run("", "plan", "-f", filepath.Join(f.dir, "open.yaml"))
+		assert.Equal(t, exitOK, code, "a token file beside the fleet file, named relative to it: %s", errOut)
+	})
 	t.Run("missing file", func(t *testing.T) {
 		code, _, errOut := f.run("", "plan", "-f", filepath.Join(f.dir, "nowhere.yaml"))
 		assert.Equal(t, exitUsage, code)
