@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -20,7 +19,6 @@ type fleetApplyOptions struct {
 	PlanIn      string
 	Yes         bool
 	Concurrency int
-	timeout     time.Duration
 }
 
 // newApplyCmd builds apply; runF, when not nil, is called with the parsed options instead
@@ -71,8 +69,7 @@ was done per instance and organisation and exits 130; a second Ctrl-C cuts them 
 		case opts.PlanIn != "" && len(opts.Instances) > 0:
 			return usagef("--plan applies a saved plan whole: --instance belongs to the plan that made it")
 		}
-		var err error
-		if opts.timeout, err = opts.check(); err != nil {
+		if err := opts.check(); err != nil {
 			return err
 		}
 		if runF != nil {
@@ -95,15 +92,12 @@ func runApply(ctx context.Context, opts *fleetApplyOptions) error {
 			return err
 		}
 	} else {
-		fl, err := a.readFleet(opts.File)
-		if err != nil {
-			return err
-		}
-		if targets, err = opts.pick(fl); err != nil {
+		var err error
+		if targets, err = a.readTargets(opts.fleetFlags); err != nil {
 			return err
 		}
 	}
-	runs, err := a.planFleetFile(ctx, targets, opts.fleetFlags, opts.timeout)
+	runs, err := a.planFleetFile(ctx, targets, opts.fleetFlags)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -16,7 +15,6 @@ type fleetPlanOptions struct {
 	// PlanOut is where the plan is saved for apply --plan.
 	PlanOut string
 	dryRunFlags
-	timeout time.Duration
 }
 
 // newPlanCmd builds plan; runF, when not nil, is called with the parsed options instead of
@@ -73,8 +71,7 @@ The fleet file (JSON Schema: docs/fleet.schema.json; credentials by reference on
 		if opts.File == "" {
 			return usagef("plan needs the fleet file: -f FLEET")
 		}
-		var err error
-		if opts.timeout, err = opts.fleetFlags.check(); err != nil {
+		if err := opts.fleetFlags.check(); err != nil {
 			return err
 		}
 		if runF != nil {
@@ -89,15 +86,11 @@ The fleet file (JSON Schema: docs/fleet.schema.json; credentials by reference on
 // was planned.
 func runPlan(ctx context.Context, opts *fleetPlanOptions) error {
 	a := opts.app
-	fl, err := a.readFleet(opts.File)
+	targets, err := a.readTargets(opts.fleetFlags)
 	if err != nil {
 		return err
 	}
-	targets, err := opts.pick(fl)
-	if err != nil {
-		return err
-	}
-	runs, err := a.planFleetFile(ctx, targets, opts.fleetFlags, opts.timeout)
+	runs, err := a.planFleetFile(ctx, targets, opts.fleetFlags)
 	if err != nil {
 		return err
 	}

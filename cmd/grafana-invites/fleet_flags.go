@@ -19,6 +19,8 @@ type fleetFlags struct {
 	Parallel int
 	// Instances, when set, are the only instances of the file planned or applied.
 	Instances []string
+	// timeout is Timeout parsed, by check.
+	timeout time.Duration
 }
 
 // maxParallel bounds --parallel.
@@ -64,10 +66,21 @@ func (f fleetFlags) pick(fl *fleet) ([]*fleetTarget, error) {
 }
 
 // check refuses a --parallel out of 1–64 and a --timeout that is not a duration, before
-// anything is read; it returns the timeout.
-func (f fleetFlags) check() (time.Duration, error) {
+// anything is read.
+func (f *fleetFlags) check() error {
 	if f.Parallel < 1 || f.Parallel > maxParallel {
-		return 0, usagef("--parallel %d: want 1 to %d", f.Parallel, maxParallel)
+		return usagef("--parallel %d: want 1 to %d", f.Parallel, maxParallel)
 	}
-	return parseDuration("--timeout", f.Timeout, "s")
+	var err error
+	f.timeout, err = parseDuration("--timeout", f.Timeout, "s")
+	return err
+}
+
+// readTargets reads and checks the fleet file, and keeps the instances --instance names.
+func (a *app) readTargets(f fleetFlags) ([]*fleetTarget, error) {
+	fl, err := a.readFleet(f.File)
+	if err != nil {
+		return nil, err
+	}
+	return f.pick(fl)
 }

@@ -213,8 +213,8 @@ func (e *instanceError) Unwrap() error { return e.err }
 
 // planFleetFile connects to the instances and plans them; Ctrl-C while planning ends the
 // command at once (exit 130), nothing having been changed.
-func (a *app) planFleetFile(ctx context.Context, targets []*fleetTarget, f fleetFlags, timeout time.Duration) ([]*instanceRun, error) {
-	runs, err := a.connectFleet(targets, timeout)
+func (a *app) planFleetFile(ctx context.Context, targets []*fleetTarget, f fleetFlags) ([]*instanceRun, error) {
+	runs, err := a.connectFleet(targets, f.timeout)
 	if err != nil {
 		return nil, err
 	}
