@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -50,19 +51,7 @@ func (a *app) printFleet(out *output, runs []*instanceRun, p printed) error {
 			continue
 		}
 		for _, op := range r.plans {
-			var all, shown []entry
-			for _, en := range p.all {
-				if en.Instance == r.t.name && en.OrgID == op.org {
-					en.Instance, en.OrgID = "", 0 // said by the heading
-					all = append(all, en)
-				}
-			}
-			for _, en := range p.entries {
-				if en.Instance == r.t.name && en.OrgID == op.org {
-					en.Instance, en.OrgID = "", 0
-					shown = append(shown, en)
-				}
-			}
+			all, shown := inGroup(p.all, r.t.name, op.org, true), inGroup(p.entries, r.t.name, op.org, true)
 			if p.dryRun && len(shown) == 0 {
 				still, unchanged = append(still, fmt.Sprintf("%s org %d", r.t.name, op.org)), unchanged+len(all)
 				continue
@@ -111,7 +100,7 @@ func fleetJSON(runs []*instanceRun, p printed) fleetDoc {
 		Instances: []fleetInstanceJSON{}, UnchangedHidden: p.hidden, Entries: entries}
 	for _, r := range runs {
 		ij := fleetInstanceJSON{Name: r.t.name, URL: r.t.entry.URL, Planned: r.err == nil}
-		if err := firstErr(r.err, r.runErr); err != nil {
+		if err := cmp.Or(r.err, r.runErr); err != nil {
 			ij.Error = nullString(err.Error())
 		}
 		doc.Instances = append(doc.Instances, ij)
@@ -120,26 +109,26 @@ func fleetJSON(runs []*instanceRun, p printed) fleetDoc {
 		}
 		byOrg := map[string]map[string]int{}
 		for _, op := range r.plans {
-			var group []entry
-			for _, en := range p.all {
-				if en.Instance == r.t.name && en.OrgID == op.org {
-					group = append(group, en)
-				}
-			}
-			byOrg[strconv.FormatInt(op.org, 10)] = counts(group)
+			byOrg[strconv.FormatInt(op.org, 10)] = counts(inGroup(p.all, r.t.name, op.org, false))
 		}
 		doc.SummaryByInstance[r.t.name] = byOrg
 	}
 	return doc
 }
 
-func firstErr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
+// inGroup keeps the entries of one organisation of one instance; headed, without the
+// instance and organisation, which the group's heading says.
+func inGroup(entries []entry, instance string, org int64, headed bool) []entry {
+	var out []entry
+	for _, en := range entries {
+		if en.Instance == instance && en.OrgID == org {
+			if headed {
+				en.Instance, en.OrgID = "", 0
+			}
+			out = append(out, en)
 		}
 	}
-	return nil
+	return out
 }
 
 // printFleetTotals ends a plan's table: what it comes to across the fleet.
