@@ -6,8 +6,6 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-
-	"github.com/grafana-invites/grafana-invites/api"
 )
 
 // fleetApplyOptions are apply's flags.
@@ -86,16 +84,14 @@ func runApply(ctx context.Context, opts *fleetApplyOptions) error {
 	a := opts.app
 	var targets []*fleetTarget
 	var saved *fleetSavedPlan
+	var err error
 	if opts.PlanIn != "" {
-		var err error
-		if saved, targets, err = readFleetPlanFile(a.e, opts.PlanIn); err != nil {
-			return err
-		}
+		saved, targets, err = readFleetPlanFile(a.e, opts.PlanIn)
 	} else {
-		var err error
-		if targets, err = a.readTargets(opts.fleetFlags); err != nil {
-			return err
-		}
+		targets, err = a.readTargets(opts.fleetFlags)
+	}
+	if err != nil {
+		return err
 	}
 	runs, err := a.planFleetFile(ctx, targets, opts.fleetFlags)
 	if err != nil {
@@ -111,13 +107,7 @@ func runApply(ctx context.Context, opts *fleetApplyOptions) error {
 	a.noteFleetPlan(ok)
 	if _, revoking := fleetChanges(ok); revoking > 0 {
 		err := a.confirm(opts.Yes, fmt.Sprintf("this apply revokes %d pending invites", revoking), func() {
-			var gone []entry
-			for _, en := range fleetEntries(ok) {
-				if en.Action == string(api.ActionRevoke) || en.Action == string(api.ActionReplace) {
-					gone = append(gone, en)
-				}
-			}
-			writeEntryTable(a.e.stderr, gone, true)
+			writeEntryTable(a.e.stderr, goingEntries(fleetEntries(ok)), true)
 		}, fmt.Sprintf("Revoke %d pending invites (their links stop working)?", revoking))
 		if err != nil {
 			return err

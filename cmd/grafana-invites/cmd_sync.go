@@ -172,13 +172,7 @@ func runSync(ctx context.Context, opts *syncOptions) error {
 	}
 	if n := revokes(plans); n > 0 {
 		err := a.confirm(opts.Yes, fmt.Sprintf("this sync revokes %d pending invites", n), func() {
-			var gone []entry
-			for _, en := range plansEntries(plans) {
-				if en.Action == string(api.ActionRevoke) || en.Action == string(api.ActionReplace) {
-					gone = append(gone, en)
-				}
-			}
-			writeEntryTable(a.e.stderr, gone, true)
+			writeEntryTable(a.e.stderr, goingEntries(plansEntries(plans)), true)
 		}, fmt.Sprintf("Revoke %d pending invites (their links stop working)?", n))
 		if err != nil {
 			return err

@@ -80,3 +80,15 @@ func actionCounts(plans []orgPlan) map[api.ActionKind]int {
 	}
 	return n
 }
+
+// goingEntries keeps the entries of a plan that revoke an invite (revoke and replace): what
+// a confirmation shows.
+func goingEntries(entries []entry) []entry {
+	var out []entry
+	for _, en := range entries {
+		if en.Action == string(api.ActionRevoke) || en.Action == string(api.ActionReplace) {
+			out = append(out, en)
+		}
+	}
+	return out
+}
