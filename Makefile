@@ -174,7 +174,8 @@ conformance:
 BENCH_MICRO := Invite|ListPending|Revoke|Server
 
 ## bench: benchmarks (own module, bench/): ours vs the net/http floor vs the official client,
-## bulk Apply throughput, the fake's cost; prints benchstat tables and checks the targets
+## bulk Apply throughput, the fake's cost, a CLI sync and a fleet; prints benchstat tables and
+## checks the targets
 bench:
 	@mkdir -p bench/results
 	@echo "micro-benchmarks, 10 interleaved rounds (a few minutes)..."
@@ -193,6 +194,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'ListCache' -benchtime 20x -count 5 -timeout 30m ./fakegrafana > bench/results/listcache.txt
 	@echo "a whole CLI sync of 2 000 rows at 20 ms latency, concurrency 16 and 64, -count 6 (about half a minute)..."
 	cd $(CLI) && $(GO) test -run '^$$' -bench 'BenchmarkSync' -benchtime 1x -count 6 -timeout 30m . > ../../bench/results/sync.txt
+	@echo "a fleet: the CLI as a process, 10 Grafanas x 5 organisations x 200 invites at 20 ms, -count 3 (about half a minute)..."
 	cd $(CLI) && $(GO) test -run '^$$' -bench 'BenchmarkFleet' -benchtime 1x -count 3 -timeout 30m . > ../../bench/results/fleet.txt
 	cd bench && $(NOWORK) $(GO) tool benchstat -col /impl results/micro.txt
 	cd bench && $(NOWORK) $(GO) tool benchstat results/bulk.txt
