@@ -58,7 +58,7 @@ More than one invite to renew is shown and asked about on a terminal; elsewhere 
 	addConcurrencyFlag(cmd, &opts.Concurrency, "addresses worked on at once")
 	_ = cmd.RegisterFlagCompletionFunc("older-than", fixedCompletions("12h", "20h", "23h"))
 	cmd.RunE = a.runE(func(ctx context.Context, _ *cobra.Command, addresses []string) error {
-		if err := opts.out.check(); err != nil {
+		if err := checkRunFlags(opts.out, opts.Concurrency, opts.dryRunFlags, opts.DryRun); err != nil {
 			return err
 		}
 		if older == "" {
@@ -66,12 +66,6 @@ More than one invite to renew is shown and asked about on a terminal; elsewhere 
 		}
 		var err error
 		if opts.OlderThan, err = parseAge("--older-than", older); err != nil {
-			return err
-		}
-		if err := checkConcurrency(opts.Concurrency); err != nil {
-			return err
-		}
-		if err := opts.check(opts.DryRun); err != nil {
 			return err
 		}
 		for _, addr := range addresses {

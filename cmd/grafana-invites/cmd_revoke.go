@@ -95,13 +95,7 @@ revoke, lets those under way finish, prints what was done and exits 130.`,
 		_ = cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
 	}
 	cmd.RunE = a.runE(func(ctx context.Context, _ *cobra.Command, args []string) error {
-		if err := opts.out.check(); err != nil {
-			return err
-		}
-		if err := checkConcurrency(opts.Concurrency); err != nil {
-			return err
-		}
-		if err := opts.check(opts.DryRun); err != nil {
+		if err := checkRunFlags(opts.out, opts.Concurrency, opts.dryRunFlags, opts.DryRun); err != nil {
 			return err
 		}
 		var err error

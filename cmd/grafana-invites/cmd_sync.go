@@ -93,13 +93,7 @@ exits 130; a second Ctrl-C cuts the requests short.`,
 	_ = cmd.MarkFlagFilename("plan-out", "json")
 	_ = cmd.MarkFlagFilename("plan", "json")
 	cmd.RunE = a.runE(func(ctx context.Context, cmd *cobra.Command, args []string) error {
-		if err := opts.out.check(); err != nil {
-			return err
-		}
-		if err := checkConcurrency(opts.Concurrency); err != nil {
-			return err
-		}
-		if err := opts.check(opts.DryRun); err != nil {
+		if err := checkRunFlags(opts.out, opts.Concurrency, opts.dryRunFlags, opts.DryRun); err != nil {
 			return err
 		}
 		switch {

@@ -50,3 +50,16 @@ func checkConcurrency(n int) error {
 	}
 	return nil
 }
+
+// checkRunFlags refuses, before anything is sent, the flags of a command that changes
+// invites (renew, revoke, sync): an unknown --output, a --concurrency out of range, a dry
+// run's flags without --dry-run.
+func checkRunFlags(out *output, concurrency int, f dryRunFlags, dryRun bool) error {
+	if err := out.check(); err != nil {
+		return err
+	}
+	if err := checkConcurrency(concurrency); err != nil {
+		return err
+	}
+	return f.check(dryRun)
+}
